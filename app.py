@@ -1,0 +1,16 @@
+"""nnviz: the app frame. Page config, language and presentation switches, navigation."""
+
+import streamlit as st
+
+from nnviz.ui.frame import language_switch, presentation_switch
+from nnviz.ui.furniture import apply_presentation_style
+from nnviz.ui.registry import navigation_pages
+
+st.set_page_config(page_title="nnviz", page_icon=":material/neurology:", layout="wide")
+
+with st.sidebar:
+    language_switch()
+    presentation_switch()
+apply_presentation_style()
+
+st.navigation(navigation_pages()).run()

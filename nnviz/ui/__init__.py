@@ -1,0 +1,1 @@
+"""The Streamlit side of nnviz: the only package that imports streamlit."""

@@ -1,0 +1,19 @@
+"""The app frame's switches: language and presentation mode, both kept in the URL."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from nnviz.ui.i18n import LANGUAGE_NAMES, LANGUAGES, default_language, t
+from nnviz.ui.widgets import choice, toggle
+
+
+def language_switch() -> str:
+    """English / 中文, defaulting to the browser's locale, bound to ``?lang=``."""
+    return choice("lang", t("common.language"), LANGUAGES, default_language(st.context.locale),
+                  format_func=LANGUAGE_NAMES.__getitem__, kind="segmented")
+
+
+def presentation_switch() -> bool:
+    """Large type and thick lines for projection, bound to ``?present=``."""
+    return toggle("present", t("common.presentation"), help=t("common.presentation_help"))
