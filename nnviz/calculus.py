@@ -120,6 +120,8 @@ def directional_profile(grad_at_p: ArrayLike, n: int = 361) -> DirectionalProfil
     theta = np.linspace(0.0, 2 * np.pi, n)
     slope = g[0] * np.cos(theta) + g[1] * np.sin(theta)
     theta_max = float(np.arctan2(g[1], g[0]) % (2 * np.pi))
+    if theta_max >= 2 * np.pi:  # a tiny negative angle rounds up to 2π
+        theta_max = 0.0
     return DirectionalProfile(theta, slope, theta_max, float(np.hypot(g[0], g[1])))
 
 

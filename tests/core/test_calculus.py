@@ -181,6 +181,11 @@ def test_profile_peaks_at_gradient_angle_with_gradient_norm(gx, gy):
         assert prof.slope.max() >= norm * math.cos(np.pi / 360) - 1e-12
 
 
+def test_profile_angle_stays_below_two_pi():
+    assert directional_profile([1.0, -2.225073858507203e-309]).theta_max == 0.0
+    assert directional_profile([1.0, -1e-300]).theta_max == 0.0
+
+
 def test_profile_of_zero_gradient_is_flat_with_angle_zero():
     prof = directional_profile([0.0, 0.0])
     assert prof.theta_max == 0.0 and prof.max_slope == 0.0
