@@ -1,0 +1,221 @@
+"""Mini-batch training in bounded chunks, for a live page that must return control often."""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import math
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+Array = np.ndarray
+Grads = dict[str, Array]
+TRAIN_ACC_SAMPLE = 10_000
+
+
+class Network(Protocol):
+    params: dict[str, Array]
+    weight_decay_lambda: float
+
+    def loss_and_gradient(self, x: Array, t: Array) -> tuple[float, Grads]: ...
+
+    def accuracy(self, x: Array, t: Array) -> float: ...
+
+
+class Optimizer(Protocol):
+    lr: float
+
+    def update(self, params: dict[str, Array], grads: Grads) -> None: ...
+
+
+@functools.cache
+def _openblas_thread_setter() -> Any:
+    """openblas_set_num_threads_local of NumPy's bundled OpenBLAS, or None if there is none."""
+    root = Path(np.__file__).resolve().parent
+    for lib in sorted([*root.parent.glob("numpy.libs/*openblas*"), *root.glob(".dylibs/*openblas*")]):
+        try:
+            setter = ctypes.CDLL(str(lib)).openblas_set_num_threads_local
+        except (OSError, AttributeError):
+            continue
+        setter.argtypes, setter.restype = [ctypes.c_int], ctypes.c_int
+        return setter
+    return None
+
+
+@contextmanager
+def blas_threads(n: int | None) -> Iterator[None]:
+    """Limit OpenBLAS to n threads for the calling thread only (no-op if n is None or no OpenBLAS).
+
+    For batch-100 matrix products, waking a second BLAS thread costs more than it saves.
+    """
+    setter = _openblas_thread_setter() if n is not None else None
+    if setter is None:
+        yield
+        return
+    previous = setter(n)
+    try:
+        yield
+    finally:
+        setter(previous)
+
+
+@dataclass(frozen=True)
+class TrainerState:
+    """A snapshot for display: counters, progress, throughput, latest metrics, stop reason."""
+
+    iteration: int
+    epoch: int
+    epochs: int
+    iters_per_epoch: int
+    total_iters: int
+    progress: float
+    samples_per_sec: float | None
+    eta_seconds: float | None
+    done: bool
+    stop_reason: str | None
+    stop_message: str | None
+    last_loss: float | None
+    train_acc: float | None
+    test_acc: float | None
+
+
+class Trainer:
+    """Mini-batch SGD-style training that advances in chunks: `run(max_iters, time_budget)`.
+
+    Each epoch visits every training sample exactly once, in an order drawn from the seed.
+    After each epoch: accuracy on the full test set and on a fixed random sample of up to
+    10 000 training images (drawn once from the seed). Progress is kept between calls, so
+    the outcome does not depend on how the work is chunked.
+    """
+
+    def __init__(
+        self,
+        network: Network,
+        optimizer: Optimizer,
+        x_train: Array,
+        t_train: Array,
+        x_test: Array,
+        t_test: Array,
+        *,
+        batch_size: int = 100,
+        epochs: int = 1,
+        seed: int = 0,
+        train_acc_size: int = TRAIN_ACC_SAMPLE,
+        blas_thread_limit: int | None = 1,
+    ) -> None:
+        self.network = network
+        self.optimizer = optimizer
+        self.x_train, self.t_train = x_train, t_train
+        self.x_test, self.t_test = x_test, t_test
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.blas_thread_limit = blas_thread_limit
+        self.n_train = len(x_train)
+        self.iters_per_epoch = math.ceil(self.n_train / batch_size)
+        shuffle_seed, sample_seed = np.random.SeedSequence(seed).spawn(2)
+        self._shuffle_rng = np.random.default_rng(shuffle_seed)
+        n_sample = min(train_acc_size, self.n_train)
+        self.train_acc_index = np.sort(np.random.default_rng(sample_seed).permutation(self.n_train)[:n_sample])
+        self._x_acc = x_train if n_sample == self.n_train else x_train[self.train_acc_index]
+        self._t_acc = t_train if n_sample == self.n_train else t_train[self.train_acc_index]
+        self._order = np.arange(self.n_train)
+        self._batch_in_epoch = 0
+        self.iteration = 0
+        self.epoch = 0
+        self.samples_seen = 0
+        self.elapsed = 0.0
+        self.loss_history: list[float] = []
+        self.train_acc_history: list[float] = []
+        self.test_acc_history: list[float] = []
+        self._failure: tuple[str, str] | None = None
+
+    @property
+    def total_iters(self) -> int:
+        return self.epochs * self.iters_per_epoch
+
+    @property
+    def stop_reason(self) -> str | None:
+        """"nonfinite_loss" after a NaN/inf loss, "finished" once all epochs ran, else None."""
+        if self._failure is not None:
+            return self._failure[0]
+        return "finished" if self.epoch >= self.epochs else None
+
+    @property
+    def done(self) -> bool:
+        return self.stop_reason is not None
+
+    def set_hyperparams(self, **values: float) -> None:
+        """Change optimizer attributes (lr, momentum, …) or `weight_decay_lambda` between chunks."""
+        for name, value in values.items():
+            target = self.network if name == "weight_decay_lambda" else self.optimizer
+            if not hasattr(target, name):
+                raise AttributeError(f"{type(target).__name__} has no hyper-parameter {name!r}")
+            setattr(target, name, value)
+
+    def run(self, max_iters: int | None = None, time_budget: float | None = None) -> int:
+        """Train until done, `max_iters` iterations or `time_budget` seconds, whichever comes first.
+
+        A time budget always allows at least one iteration. Returns the iterations done.
+        """
+        start = time.perf_counter()
+        count = 0
+        with blas_threads(self.blas_thread_limit), np.errstate(all="ignore"):
+            while not self.done and (max_iters is None or count < max_iters):
+                if time_budget is not None and count and time.perf_counter() - start >= time_budget:
+                    break
+                if self._step():
+                    count += 1
+        self.elapsed += time.perf_counter() - start
+        return count
+
+    def _step(self) -> bool:
+        """One mini-batch update (plus the evaluation at an epoch's end); False if it stopped."""
+        if self._batch_in_epoch == 0:
+            self._order = self._shuffle_rng.permutation(self.n_train)
+        lo = self._batch_in_epoch * self.batch_size
+        batch = self._order[lo : lo + self.batch_size]
+        loss, grads = self.network.loss_and_gradient(self.x_train[batch], self.t_train[batch])
+        if not math.isfinite(loss):
+            self._failure = (
+                "nonfinite_loss",
+                f"loss became {loss} at iteration {self.iteration + 1}; the learning rate is probably too large",
+            )
+            return False
+        self.optimizer.update(self.network.params, grads)
+        self.loss_history.append(loss)
+        self.iteration += 1
+        self.samples_seen += len(batch)
+        self._batch_in_epoch += 1
+        if self._batch_in_epoch == self.iters_per_epoch:
+            self._batch_in_epoch = 0
+            self.epoch += 1
+            self.train_acc_history.append(self.network.accuracy(self._x_acc, self._t_acc))
+            self.test_acc_history.append(self.network.accuracy(self.x_test, self.t_test))
+        return True
+
+    def state(self) -> TrainerState:
+        """Snapshot of progress; throughput and ETA come from the time spent inside `run`."""
+        rate = self.samples_seen / self.elapsed if self.elapsed > 0 and self.samples_seen else None
+        remaining = max(self.epochs * self.n_train - self.epoch * self.n_train - self._batch_in_epoch * self.batch_size, 0)
+        return TrainerState(
+            iteration=self.iteration,
+            epoch=self.epoch,
+            epochs=self.epochs,
+            iters_per_epoch=self.iters_per_epoch,
+            total_iters=self.total_iters,
+            progress=min(self.iteration / self.total_iters, 1.0) if self.total_iters else 1.0,
+            samples_per_sec=rate,
+            eta_seconds=None if rate is None or self.done else remaining / rate,
+            done=self.done,
+            stop_reason=self.stop_reason,
+            stop_message=self._failure[1] if self._failure else None,
+            last_loss=self.loss_history[-1] if self.loss_history else None,
+            train_acc=self.train_acc_history[-1] if self.train_acc_history else None,
+            test_acc=self.test_acc_history[-1] if self.test_acc_history else None,
+        )
