@@ -3,7 +3,7 @@
 import streamlit as st
 
 from nnviz.ui.frame import language_switch, presentation_switch
-from nnviz.ui.furniture import apply_presentation_style
+from nnviz.ui.furniture import apply_page_style
 from nnviz.ui.registry import navigation_pages
 
 st.set_page_config(page_title="nnviz", page_icon=":material/neurology:", layout="wide")
@@ -11,6 +11,6 @@ st.set_page_config(page_title="nnviz", page_icon=":material/neurology:", layout=
 with st.sidebar:
     language_switch()
     presentation_switch()
-apply_presentation_style()
+apply_page_style()
 
 st.navigation(navigation_pages()).run()

@@ -31,6 +31,7 @@ class Activation:
     latex_f: str
     latex_df: str
     jumps: tuple[float, ...] = ()
+    df_jumps: tuple[float, ...] = ()
 
 
 def identity(x: Array) -> Array:
@@ -153,11 +154,13 @@ ACTIVATIONS: dict[str, Activation] = {
             "relu", relu, relu_grad,
             r"\mathrm{ReLU}(x) = \max(0, x)",
             r"\mathrm{ReLU}'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}",
+            df_jumps=(0.0,),
         ),
         Activation(
             "leaky_relu", leaky_relu, leaky_relu_grad,
             r"f(x) = \begin{cases} x & x > 0 \\ 0.01\,x & x \le 0 \end{cases}",
             r"f'(x) = \begin{cases} 1 & x > 0 \\ 0.01 & x \le 0 \end{cases}",
+            df_jumps=(0.0,),
         ),
         Activation(
             "elu", elu, elu_grad,

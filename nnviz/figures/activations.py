@@ -66,8 +66,8 @@ def functions_figure(
     for i, curve in enumerate(curves):
         style = theme.series_style(i, presentation)
         act = curve.activation
-        for col, values in ((1, act.f(x)), (2, act.df(x))):
-            xs, ys = _with_breaks(x, _finite_or_none(values), act.jumps)
+        for col, values, jumps in ((1, act.f(x), act.jumps), (2, act.df(x), act.df_jumps)):
+            xs, ys = _with_breaks(x, _finite_or_none(values), jumps)
             fig.add_trace(
                 go.Scatter(
                     x=np.round(xs, 5), y=np.round(ys, 6), mode="lines", name=curve.name,
@@ -116,7 +116,7 @@ def _draw_probe(fig: go.Figure, act: Activation, probe: Probe, x_range: tuple[fl
     width = theme.line_width(presentation)
     marker = {"size": 14 if presentation else 10, "color": "#000", "symbol": "circle-open", "line": {"width": 3}}
     fig.add_trace(
-        go.Scatter(x=tx, y=ty, mode="lines", name=probe.label, line={"color": "#000", "width": width * 0.8, "dash": "dot"}),
+        go.Scatter(x=tx, y=ty, mode="lines", name=probe.label, line={"color": "#000", "width": width * 0.7, "dash": "solid"}),
         row=1, col=1,
     )
     for col, y in ((1, fx), (2, dfx)):

@@ -56,6 +56,9 @@ def template(presentation: bool = False) -> go.layout.Template:
 
 
 def apply(fig: go.Figure, presentation: bool = False) -> go.Figure:
-    """Give ``fig`` the app's template (in place) and return it."""
+    """Give ``fig`` the app's template, title sizes and height (in place) and return it."""
     fig.update_layout(template=template(presentation))
+    fig.update_annotations(font_size=24 if presentation else 17)
+    if fig.layout.height is None:
+        fig.update_layout(height=560 if presentation else 470)
     return fig

@@ -12,6 +12,11 @@ from nnviz.expr import ExpressionError
 from nnviz.ui.i18n import content, lang, t
 from nnviz.ui.widgets import reset_button
 
+BASE_CSS = """
+<style>
+.stMainBlockContainer { padding-top: 2.5rem; }
+</style>
+"""
 PRESENTATION_CSS = """
 <style>
 .stMainBlockContainer { font-size: 1.3rem; }
@@ -30,9 +35,9 @@ def presentation() -> bool:
     return bool(st.session_state.get("present", False))
 
 
-def apply_presentation_style() -> None:
-    if presentation():
-        st.html(PRESENTATION_CSS)
+def apply_page_style() -> None:
+    """Tighter top margin always; large type in presentation mode."""
+    st.html(BASE_CSS + (PRESENTATION_CSS if presentation() else ""))
 
 
 def page_header(section: str) -> None:

@@ -31,7 +31,7 @@ PAGES = [
 def navigation_pages() -> dict[str, list[st.Page]]:
     """Pages grouped under translated section headers, for ``st.navigation``."""
     groups: dict[str, list[st.Page]] = {
-        "": [st.Page(HOME.script, title=t("home.title"), icon=HOME.icon, url_path=HOME.key, default=True)]
+        "": [st.Page(HOME.script, title=t("home.title"), icon=HOME.icon, default=True)]
     }
     for page in PAGES:
         groups.setdefault(t(f"nav.{page.section}"), []).append(

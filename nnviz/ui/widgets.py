@@ -1,20 +1,24 @@
 """Controls whose values live in the URL, so every view is a shareable link.
 
-Each helper is a thin wrapper over a Streamlit widget with
-``bind="query-params"``: the widget key is the query-parameter name.
-Streamlit drops values that are garbage or out of range; the wrappers also
-catch what it lets through (a reversed or empty range).
+The widget key is the query-parameter name. Numbers, text and switches use
+Streamlit's ``bind="query-params"``, which drops garbage and out-of-range
+values; the wrappers also catch what it lets through (a reversed range).
+
+Choices are different: Streamlit binds them by their *displayed* label, which
+here depends on the language, so a link made in Chinese would not open in
+English. Choice widgets therefore keep the option's stable id in the URL
+themselves (``_seed_choice`` / ``_sync_choice``), with the same rules: unknown
+ids fall back to the default, and a default value leaves the URL.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, Callable, Sequence
 
 import streamlit as st
 
 from nnviz.ui.i18n import t
 
-T = TypeVar("T")
 FRAME_KEYS = frozenset({"lang", "present"})
 
 
@@ -34,25 +38,54 @@ def range_slider(key: str, label: str, min_value: float, max_value: float,
     return (lo, hi) if lo < hi else default
 
 
-def choice(key: str, label: str, options: Sequence[T], default: T,
-           format_func: Callable[[T], str] = str, kind: str = "select",
-           help: str | None = None) -> T:
-    """One of ``options``: a selectbox (``kind="select"``) or a segmented control."""
-    if kind == "segmented":
-        value = st.segmented_control(label, list(options), default=default, format_func=format_func,
-                                     key=key, help=help, required=True, bind="query-params")
+CHOICE_KEYS = "_url_choice_keys"
+
+
+def _seed_choice(key: str, options: Sequence[str], default: str | Sequence[str], many: bool) -> None:
+    """Before the widget's first run in this session: take its value from the URL if valid."""
+    st.session_state.setdefault(CHOICE_KEYS, set()).add(key)
+    if key in st.session_state:
+        return
+    from_url = [v for v in dict.fromkeys(st.query_params.get_all(key)) if v in options]
+    if many:
+        st.session_state[key] = from_url if st.query_params.get_all(key) else list(default)
     else:
-        value = st.selectbox(label, list(options), index=list(options).index(default),
-                             format_func=format_func, key=key, help=help, bind="query-params")
-    return default if value is None else value
+        st.session_state[key] = from_url[0] if from_url else default
 
 
-def multi(key: str, label: str, options: Sequence[T], default: Sequence[T],
-          format_func: Callable[[T], str] = str, help: str | None = None,
-          max_selections: int | None = None) -> list[T]:
-    """Several of ``options``, bound to ``?key=a&key=b``."""
-    return st.multiselect(label, list(options), default=list(default), format_func=format_func,
-                          key=key, help=help, max_selections=max_selections, bind="query-params")
+def _sync_choice(key: str, value: str | list[str], default: str | Sequence[str]) -> None:
+    """Write the chosen id(s) to the URL, or remove the parameter at the default."""
+    is_default = list(value) == list(default) if isinstance(value, list) else value == default
+    if is_default:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = value
+
+
+def choice(key: str, label: str, options: Sequence[str], default: str,
+           format_func: Callable[[str], str] = str, kind: str = "select",
+           help: str | None = None) -> str:
+    """One of ``options`` (stable ids) as a selectbox or a segmented control, kept in ``?key=id``."""
+    _seed_choice(key, options, default, many=False)
+    if kind == "segmented":
+        value = st.segmented_control(label, list(options), format_func=format_func, key=key, help=help,
+                                     required=True)
+    else:
+        value = st.selectbox(label, list(options), format_func=format_func, key=key, help=help)
+    value = default if value is None else value
+    _sync_choice(key, value, default)
+    return value
+
+
+def multi(key: str, label: str, options: Sequence[str], default: Sequence[str],
+          format_func: Callable[[str], str] = str, help: str | None = None,
+          max_selections: int | None = None) -> list[str]:
+    """Several of ``options`` (stable ids), kept in ``?key=a&key=b``."""
+    _seed_choice(key, options, default, many=True)
+    value = st.multiselect(label, list(options), format_func=format_func, key=key, help=help,
+                           max_selections=max_selections)
+    _sync_choice(key, value, default)
+    return value
 
 
 def text(key: str, label: str, default: str, max_chars: int = 200,
@@ -68,8 +101,11 @@ def toggle(key: str, label: str, default: bool = False, help: str | None = None)
 
 
 def _reset_page_state() -> None:
+    choice_keys = st.session_state.get(CHOICE_KEYS, set())
     for key in [k for k in st.session_state if k not in FRAME_KEYS and not str(k).startswith("_")]:
         del st.session_state[key]
+        if key in choice_keys:
+            st.query_params.pop(key, None)
 
 
 def reset_button(where: Any = st) -> None:

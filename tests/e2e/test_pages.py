@@ -1,0 +1,73 @@
+"""Every page by deep link on a fresh server: no exception, no "Page not found", every chart drawn.
+
+Writes docs/screenshots/<view>-<lang>-<W>x<H>.png for both languages at
+projector (1920×1080) and laptop (1280×720) size, plus presentation mode.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import SCREENSHOTS
+
+pytestmark = pytest.mark.e2e
+
+# (screenshot name, deep link, charts expected) — one entry per page and per activations view.
+VIEWS = [
+    ("home", "", 0),
+    ("activations", "activations", 1),
+    ("activations-depth", "activations?view=depth", 1),
+    ("activations-softmax", "activations?view=softmax", 1),
+    ("activations-custom", "activations?view=custom", 1),
+]
+SIZES = [(1920, 1080), (1280, 720)]
+LANGS = ["en", "zh"]
+
+
+def wait_for_app(page, charts: int, timeout_ms: int = 30_000) -> None:
+    """Until the script has finished and at least ``charts`` Plotly charts (and every chart) have drawn."""
+    page.wait_for_selector("[data-testid='stMain'] h1", timeout=timeout_ms)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
+    page.wait_for_function(
+        """(expected) => {
+            const charts = [...document.querySelectorAll("[data-testid='stPlotlyChart']")];
+            return charts.length >= expected && charts.every(c => c.querySelector('.main-svg'));
+        }""",
+        arg=charts,
+        timeout=timeout_ms,
+    )
+    page.wait_for_timeout(400)
+
+
+def with_params(link: str, **params: str) -> str:
+    extra = "&".join(f"{k}={v}" for k, v in params.items())
+    return f"{link}{'&' if '?' in link else '?'}{extra}" if extra else link
+
+
+@pytest.mark.parametrize("name,link,expected", VIEWS, ids=[v[0] for v in VIEWS])
+def test_deep_link_on_fresh_server(fresh_server, browser, name: str, link: str, expected: int) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    first = True
+    for lang in LANGS:
+        for width, height in SIZES:
+            page = browser.new_page(viewport={"width": width, "height": height}, locale="en-US")
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            response = page.goto(f"{fresh_server.url}/{with_params(link, lang=lang)}")
+            assert response is not None and response.ok
+            wait_for_app(page, expected)
+            assert page.locator("[data-testid='stException']").count() == 0
+            assert page.get_by_text("Page not found").count() == 0, "deep link failed on a fresh server" if first else ""
+            charts = page.locator("[data-testid='stPlotlyChart']")
+            for i in range(charts.count()):
+                box = charts.nth(i).bounding_box()
+                assert box is not None and box["width"] > 200 and box["height"] > 150
+            assert not errors, errors
+            page.screenshot(path=str(SCREENSHOTS / f"{name}-{lang}-{width}x{height}.png"))
+            if width == 1920:
+                page.goto(f"{fresh_server.url}/{with_params(link, lang=lang, present='true')}")
+                wait_for_app(page, expected)
+                assert page.locator("[data-testid='stException']").count() == 0
+                page.screenshot(path=str(SCREENSHOTS / f"{name}-{lang}-{width}x{height}-present.png"))
+            page.close()
+            first = False
