@@ -16,7 +16,7 @@ import numpy as np
 import sympy as sp
 
 MAX_LENGTH = 200
-MAX_DEPTH = 30
+MAX_DEPTH = 120
 MAX_NUMBER = 1e6
 MAX_EXPONENT = 100
 MAX_LOG10_MAGNITUDE = 300

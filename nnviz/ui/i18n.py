@@ -1,7 +1,7 @@
 """Translations: every user-visible string, in English and Chinese.
 
 Strings live in ``locales/<section>.toml`` as ``key = { en = "…", zh = "…" }``
-and are looked up as ``t("section.key")``. Long explanations live in
+and are looked up as ``t("<section>.<key>")``. Long explanations live in
 ``content/<lang>/<name>.md``.
 """
 

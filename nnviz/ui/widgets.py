@@ -20,11 +20,19 @@ import streamlit as st
 from nnviz.ui.i18n import t
 
 FRAME_KEYS = frozenset({"lang", "present"})
+CHOICE_KEYS = "_url_choice_keys"
+DEFAULTS = "_widget_defaults"
+
+
+def _remember(key: str, default: Any) -> None:
+    """Record a control's default so "Reset to defaults" can restore it."""
+    st.session_state.setdefault(DEFAULTS, {})[key] = default
 
 
 def slider(key: str, label: str, min_value: float, max_value: float, default: float,
            step: float | None = None, help: str | None = None, fmt: str | None = None) -> float:
     """A single-value slider bound to ``?key=``."""
+    _remember(key, default)
     return st.slider(label, min_value, max_value, default, step=step, key=key, help=help,
                      format=fmt, bind="query-params")
 
@@ -33,22 +41,21 @@ def range_slider(key: str, label: str, min_value: float, max_value: float,
                  default: tuple[float, float], step: float | None = None,
                  help: str | None = None) -> tuple[float, float]:
     """A two-handle slider bound to ``?key=lo&key=hi``; a reversed or empty range gives the default."""
+    _remember(key, default)
     lo, hi = st.slider(label, min_value, max_value, default, step=step, key=key, help=help,
                        bind="query-params")
     return (lo, hi) if lo < hi else default
 
 
-CHOICE_KEYS = "_url_choice_keys"
-
-
 def _seed_choice(key: str, options: Sequence[str], default: str | Sequence[str], many: bool) -> None:
     """Before the widget's first run in this session: take its value from the URL if valid."""
     st.session_state.setdefault(CHOICE_KEYS, set()).add(key)
+    _remember(key, list(default) if many else default)
     if key in st.session_state:
         return
     from_url = [v for v in dict.fromkeys(st.query_params.get_all(key)) if v in options]
     if many:
-        st.session_state[key] = from_url if st.query_params.get_all(key) else list(default)
+        st.session_state[key] = from_url or list(default)
     else:
         st.session_state[key] = from_url[0] if from_url else default
 
@@ -91,19 +98,24 @@ def multi(key: str, label: str, options: Sequence[str], default: Sequence[str],
 def text(key: str, label: str, default: str, max_chars: int = 200,
          help: str | None = None, placeholder: str | None = None) -> str:
     """A text field bound to ``?key=``."""
+    _remember(key, default)
     return st.text_input(label, default, max_chars=max_chars, key=key, help=help,
                          placeholder=placeholder, bind="query-params") or ""
 
 
 def toggle(key: str, label: str, default: bool = False, help: str | None = None) -> bool:
     """An on/off switch bound to ``?key=``."""
+    _remember(key, default)
     return bool(st.toggle(label, default, key=key, help=help, bind="query-params"))
 
 
 def _reset_page_state() -> None:
+    """Set every control shown on the page back to its default (the URL follows)."""
     choice_keys = st.session_state.get(CHOICE_KEYS, set())
-    for key in [k for k in st.session_state if k not in FRAME_KEYS and not str(k).startswith("_")]:
-        del st.session_state[key]
+    for key, default in st.session_state.get(DEFAULTS, {}).items():
+        if key in FRAME_KEYS or key not in st.session_state:
+            continue
+        st.session_state[key] = list(default) if isinstance(default, list) else default
         if key in choice_keys:
             st.query_params.pop(key, None)
 

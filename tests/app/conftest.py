@@ -1,0 +1,48 @@
+"""AppTest helpers: run a page through the real frame (app.py) and read its figures."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def open_page(script: str, lang: str = "en", present: bool = False, **params: str | list[str]) -> AppTest:
+    """app.py switched to ``script`` (e.g. "app_pages/activations.py") with URL parameters."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.query_params["lang"] = lang
+    if present:
+        at.query_params["present"] = "true"
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(script)
+    at.run()
+    return at
+
+
+def figures(at: AppTest) -> list[dict]:
+    """The Plotly figures on the page, as the JSON the browser receives."""
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def array(value: list | dict) -> np.ndarray:
+    """A trace field as an array, decoding Plotly's base64 typed arrays ({"dtype", "bdata"})."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+    return np.array(value, dtype=float)
+
+
+def assert_clean(at: AppTest) -> None:
+    """No exception element and no uncaught error on the page."""
+    assert not at.exception, [e.message for e in at.exception]
+
+
+@pytest.fixture
+def page_opener():
+    return open_page
