@@ -70,20 +70,23 @@ class Relu:
     """max(x, 0); backward masks where x ≤ 0, so ReLU'(0) = 0."""
 
     def __init__(self) -> None:
-        self.mask: Array | None = None
         self.out: Array | None = None
 
+    @property
+    def mask(self) -> Array:
+        """Where the last input was ≤ 0 (output 0, gradient 0)."""
+        return self.out <= 0
+
     def forward(self, x: Array) -> Array:
-        self.mask = x <= 0
         self.out = np.maximum(x, 0)
         return self.out
 
     def backward(self, dout: Array) -> Array:
-        return np.where(self.mask, 0, dout)
+        return dout * (self.out > 0)
 
     def derivative(self) -> Array:
         """f'(x) of the last forward pass."""
-        return (~self.mask).astype(self.out.dtype)
+        return (self.out > 0).astype(self.out.dtype)
 
 
 class LeakyRelu:

@@ -104,6 +104,7 @@ def _fetch(url: str, dest: Path, md5: str, timeout: float, on_bytes: Callable[[i
             raise MnistDataError("checksum", f"{url}: MD5 {digest.hexdigest()} != expected {md5}")
         os.replace(tmp, dest)
     except urllib.error.HTTPError as exc:
+        exc.close()
         raise MnistDataError("http", f"{url}: HTTP {exc.code} {exc.reason}") from exc
     except (urllib.error.URLError, HTTPException, OSError) as exc:
         raise MnistDataError("network", f"{url}: download failed ({exc})") from exc

@@ -298,6 +298,21 @@ def test_corrupt_cached_file_is_replaced_by_download(tmp_path: Path, server: Ser
     assert (tmp_path / NAMES[0]).read_bytes() == bodies[NAMES[0]]
 
 
+def test_valid_cache_is_trusted_without_md5(tmp_path: Path, server: Server, fake_mnist: dict) -> None:
+    fill_cache(tmp_path, fake_mnist["bodies"])  # parses fine, but is not the real MNIST
+    server.serve("m", fake_mnist["bodies"])
+    _, source = load_mnist_with_source(cache_dir=tmp_path, allow_download=True, mirrors=[server.url("m")])
+    assert source.kind == "cache" and server.hits == []
+
+
+def test_unwritable_cache_dir(tmp_path: Path, fake_mnist: dict) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(MnistDataError) as info:
+        download_mnist(blocker / "mnist", mirrors=["http://127.0.0.1:9/"], files=specs(fake_mnist["bodies"]))
+    assert info.value.reason == "cache_unwritable"
+
+
 def test_download_is_opt_in(tmp_path: Path, server: Server, fake_mnist: dict) -> None:
     server.serve("m", fake_mnist["bodies"])
     _, source = load_mnist_with_source(cache_dir=tmp_path, mirrors=[server.url("m")], files=specs(fake_mnist["bodies"]))

@@ -112,7 +112,11 @@ def test_weight_decay_term_in_loss() -> None:
     np.testing.assert_array_equal(g_decay["b2"], g_plain["b2"])
 
 
-@pytest.mark.parametrize(("spec", "expected"), [("he", np.sqrt(2 / 1000)), ("xavier", np.sqrt(1 / 1000)), (0.05, 0.05)])
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [("he", np.sqrt(2 / 1000)), ("relu", np.sqrt(2 / 1000)), ("Xavier", np.sqrt(1 / 1000)),
+     ("sigmoid", np.sqrt(1 / 1000)), (0.05, 0.05)],
+)
 def test_weight_init_scales(spec: str | float, expected: float) -> None:
     net = MultiLayerNet(1000, [400], 10, weight_init_std=spec, seed=0)
     W1 = net.params["W1"]
