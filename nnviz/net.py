@@ -10,6 +10,7 @@ from nnviz.layers import Affine, Dropout, LeakyRelu, Relu, Sigmoid, SoftmaxWithL
 
 Array = np.ndarray
 Grads = dict[str, Array]
+Layer = Affine | Relu | Sigmoid | Tanh | LeakyRelu | Dropout
 ACTIVATIONS: dict[str, type[Relu | Sigmoid | Tanh | LeakyRelu]] = {
     "relu": Relu,
     "sigmoid": Sigmoid,
@@ -76,7 +77,7 @@ class MultiLayerNet:
             self.params[f"W{i}"] = (std * self.rng.standard_normal((sizes[i - 1], sizes[i]))).astype(self.dtype)
             self.params[f"b{i}"] = np.zeros(sizes[i], dtype=self.dtype)
         act_cls = ACTIVATIONS[activation]
-        self.layers: dict[str, object] = {}
+        self.layers: dict[str, Layer] = {}
         for i in range(1, self.n_layers + 1):
             self.layers[f"Affine{i}"] = Affine(self.params[f"W{i}"], self.params[f"b{i}"], compute_dx=i > 1)
             if i < self.n_layers:
