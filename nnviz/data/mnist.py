@@ -85,7 +85,10 @@ def _md5(path: Path) -> str:
 
 def _fetch(url: str, dest: Path, md5: str, timeout: float, on_bytes: Callable[[int], None]) -> None:
     """Stream `url` into a temp file beside `dest`, check its MD5, then move it into place."""
-    fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+    except OSError as exc:
+        raise MnistDataError("cache_unwritable", f"cannot write to cache folder {dest.parent}: {exc}") from exc
     tmp = Path(tmp_name)
     try:
         digest = hashlib.md5()
@@ -123,7 +126,7 @@ def download_mnist(
     """Fetch every file that is missing or fails its MD5 into the cache; mirrors tried in order.
 
     progress(bytes_done, bytes_total) counts all files fetched in this call; bytes_total
-    is the sum of their expected sizes (raised if a download turns out larger).
+    is the sum of their expected sizes (adjusted to the real total by the last call).
     """
     directory = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     try:
@@ -132,12 +135,13 @@ def download_mnist(
         raise MnistDataError("cache_unwritable", f"cannot create cache folder {directory}: {exc}") from exc
     todo = [f for f in files if not (directory / f.name).is_file() or _md5(directory / f.name) != f.md5]
     total = sum(f.size for f in todo)
-    base = 0
+    base = fetched = 0
     for spec in todo:
         errors: list[MnistDataError] = []
 
         def report(file_done: int) -> None:
-            nonlocal total
+            nonlocal total, fetched
+            fetched = file_done
             total = max(total, base + file_done)
             if progress is not None:
                 progress(base + file_done, total)
@@ -153,8 +157,9 @@ def download_mnist(
             details = "; ".join(str(e) for e in errors) or "no mirrors given"
             reason = errors[-1].reason if errors else "network"
             raise MnistDataError(reason, f"could not download {spec.name}: {details}")
-        base += spec.size
-        total = max(total, base)
+        base += fetched
+    if progress is not None and todo:
+        progress(base, base)
     return directory
 
 

@@ -305,12 +305,31 @@ def test_valid_cache_is_trusted_without_md5(tmp_path: Path, server: Server, fake
     assert source.kind == "cache" and server.hits == []
 
 
-def test_unwritable_cache_dir(tmp_path: Path, fake_mnist: dict) -> None:
+def test_unwritable_cache_dir(tmp_path: Path, fake_mnist: dict, monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
+    files = specs(fake_mnist["bodies"])
     with pytest.raises(MnistDataError) as info:
-        download_mnist(blocker / "mnist", mirrors=["http://127.0.0.1:9/"], files=specs(fake_mnist["bodies"]))
+        download_mnist(blocker / "mnist", mirrors=["http://127.0.0.1:9/"], files=files)
     assert info.value.reason == "cache_unwritable"
+
+    def refuse(**kwargs: object) -> None:
+        raise PermissionError("read-only folder")
+
+    monkeypatch.setattr("nnviz.data.mnist.tempfile.mkstemp", refuse)
+    with pytest.raises(MnistDataError) as info:
+        download_mnist(tmp_path / "ro", mirrors=["http://127.0.0.1:9/"], files=files)
+    assert info.value.reason == "cache_unwritable"
+
+
+def test_progress_total_follows_the_real_sizes(tmp_path: Path, server: Server, fake_mnist: dict) -> None:
+    bodies = fake_mnist["bodies"]
+    server.serve("m", bodies)
+    guessed = [MnistFile(f.name, f.md5, f.size + 1000) for f in specs(bodies)]
+    calls: list[tuple[int, int]] = []
+    download_mnist(tmp_path, mirrors=[server.url("m")], files=guessed, progress=lambda d, t: calls.append((d, t)))
+    real = sum(len(b) for b in bodies.values())
+    assert calls[0][1] == real + 4000 and calls[-1] == (real, real)
 
 
 def test_download_is_opt_in(tmp_path: Path, server: Server, fake_mnist: dict) -> None:
