@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
@@ -101,17 +102,20 @@ class Expression:
         return np.broadcast_to(result.astype(float), shape).copy()
 
     def diff(self, variable: str) -> "Expression":
-        """The partial derivative with respect to ``variable``."""
-        symbol = self.symbols[self.variables.index(variable)]
-        return _make(f"d({self.text})/d{variable}", sp.diff(self.sympy, symbol), self.variables)
+        """The partial derivative with respect to ``variable`` (cached)."""
+        return _derivative(self, variable)
 
     def gradient(self) -> tuple["Expression", ...]:
         """All first partial derivatives, in the order of ``variables``."""
         return tuple(self.diff(v) for v in self.variables)
 
 
+@lru_cache(maxsize=512)
 def parse(text: str, variables: tuple[str, ...] = ("x",)) -> Expression:
-    """Parse ``text`` into an :class:`Expression` of ``variables``, or raise ExpressionError."""
+    """Parse ``text`` into an :class:`Expression` of ``variables``, or raise ExpressionError.
+
+    Results are cached: an Expression is immutable, and pages re-parse on every rerun.
+    """
     source = _normalise(text)
     try:
         tree = ast.parse(source, mode="eval")
@@ -252,6 +256,12 @@ class _Builder:
             f"{name} takes {'one argument' if name in UNARY_FUNCTIONS else 'two or more arguments'}.",
             f"{name} 需要{'一个参数' if name in UNARY_FUNCTIONS else '两个或更多参数'}。",
         )
+
+
+@lru_cache(maxsize=512)
+def _derivative(expr: Expression, variable: str) -> Expression:
+    symbol = expr.symbols[expr.variables.index(variable)]
+    return _make(f"d({expr.text})/d{variable}", sp.diff(expr.sympy, symbol), expr.variables)
 
 
 def _heaviside_zero_at_zero(expr: sp.Expr) -> sp.Expr:

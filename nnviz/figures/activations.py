@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from nnviz.activations import Activation, saturation_intervals
 from nnviz.figures import theme
@@ -62,45 +61,59 @@ def functions_figure(
     probe, its tangent line at x0.
     """
     x = np.linspace(x_range[0], x_range[1], GRID_POINTS)
-    fig = make_subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.08)
+    data: list[dict] = []
+    shapes: list[dict] = []
     for i, curve in enumerate(curves):
-        style = theme.series_style(i, presentation)
+        line = theme.series_style(i, presentation)["line"]
         act = curve.activation
-        for col, values, jumps in ((1, act.f(x), act.jumps), (2, act.df(x), act.df_jumps)):
+        with np.errstate(all="ignore"):
+            sides = ((1, act.f(x), act.jumps), (2, act.df(x), act.df_jumps))
+        for col, values, jumps in sides:
             xs, ys = _with_breaks(x, _finite_or_none(values), jumps)
-            fig.add_trace(
-                go.Scatter(
-                    x=np.round(xs, 5), y=np.round(ys, 6), mode="lines", name=curve.name,
-                    legendgroup=curve.name, showlegend=col == 1, line=style["line"],
-                ),
-                row=1, col=col,
-            )
+            data.append({
+                "type": "scatter", "x": np.round(xs, 5), "y": np.round(ys, 6), "mode": "lines",
+                "name": curve.name, "legendgroup": curve.name, "showlegend": col == 1, "line": line,
+                **_axes(col),
+            })
     if focus is not None and 0 <= focus < len(curves):
         if saturation_label:
-            _shade_saturation(fig, x, curves[focus].activation, saturation_label)
+            shapes += _saturation_shapes(x, curves[focus].activation)
+            data.append(_shade_legend_entry(saturation_label))
         if probe is not None:
-            _draw_probe(fig, curves[focus].activation, probe, x_range, presentation)
-    fig.update_xaxes(title_text="x", range=list(x_range))
-    fig.update_layout(
+            probe_data, probe_shapes = _probe(curves[focus].activation, probe, x_range, presentation)
+            data += probe_data
+            shapes += probe_shapes
+    layout = theme.side_by_side(titles, presentation)
+    for axis in ("xaxis", "xaxis2"):
+        layout[axis].update(title={"text": "x"}, range=list(x_range))
+    layout.update(
+        shapes=shapes,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.08, "x": 0},
         margin={"t": 110 if presentation else 95},
     )
-    return theme.apply(fig, presentation)
+    return theme.figure(data, layout, presentation)
 
 
-def _shade_saturation(fig: go.Figure, x: np.ndarray, act: Activation, label: str) -> None:
+def _axes(col: int) -> dict:
+    return {"xaxis": "x", "yaxis": "y"} if col == 1 else {"xaxis": "x2", "yaxis": "y2"}
+
+
+def _saturation_shapes(x: np.ndarray, act: Activation) -> list[dict]:
     with np.errstate(all="ignore"):
         dfx = act.df(x)
-    for start, end in saturation_intervals(x, np.where(np.isfinite(dfx), dfx, np.inf)):
-        for col in (1, 2):
-            fig.add_vrect(x0=start, x1=end, fillcolor=theme.SHADE, line_width=0, layer="below", row=1, col=col)
-    fig.add_trace(
-        go.Scatter(
-            x=[None], y=[None], mode="markers", name=label,
-            marker={"symbol": "square", "size": 16, "color": theme.SHADE, "line": {"color": "#999", "width": 1}},
-        ),
-        row=1, col=1,
-    )
+    return [
+        {"type": "rect", "x0": start, "x1": end, "xref": xref, "y0": 0, "y1": 1, "yref": f"{yref} domain",
+         "fillcolor": theme.SHADE, "line": {"width": 0}, "layer": "below"}
+        for start, end in saturation_intervals(x, np.where(np.isfinite(dfx), dfx, np.inf))
+        for xref, yref in (("x", "y"), ("x2", "y2"))
+    ]
+
+
+def _shade_legend_entry(label: str) -> dict:
+    return {
+        "type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": label,
+        "marker": {"symbol": "square", "size": 16, "color": theme.SHADE, "line": {"color": "#999", "width": 1}},
+    }
 
 
 def tangent_segment(act: Activation, x0: float, half_width: float) -> tuple[np.ndarray, np.ndarray]:
@@ -109,20 +122,26 @@ def tangent_segment(act: Activation, x0: float, half_width: float) -> tuple[np.n
     return xs, act.f(np.array(x0)) + act.df(np.array(x0)) * (xs - x0)
 
 
-def _draw_probe(fig: go.Figure, act: Activation, probe: Probe, x_range: tuple[float, float], presentation: bool) -> None:
-    half = (x_range[1] - x_range[0]) / 6
-    tx, ty = tangent_segment(act, probe.x0, half)
-    fx, dfx = float(act.f(np.array(probe.x0))), float(act.df(np.array(probe.x0)))
-    width = theme.line_width(presentation)
+def _probe(act: Activation, probe: Probe, x_range: tuple[float, float], presentation: bool) -> tuple[list[dict], list[dict]]:
+    """The tangent at x0, the points (x0, f(x0)) and (x0, f'(x0)), and a guide line on both panels."""
+    with np.errstate(all="ignore"):
+        tx, ty = tangent_segment(act, probe.x0, (x_range[1] - x_range[0]) / 6)
+        fx, dfx = float(act.f(np.array(probe.x0))), float(act.df(np.array(probe.x0)))
     marker = {"size": 14 if presentation else 10, "color": "#000", "symbol": "circle-open", "line": {"width": 3}}
-    fig.add_trace(
-        go.Scatter(x=tx, y=ty, mode="lines", name=probe.label, line={"color": "#000", "width": width * 0.7, "dash": "solid"}),
-        row=1, col=1,
-    )
+    data: list[dict] = []
+    if np.all(np.isfinite(ty)):
+        data.append({"type": "scatter", "x": tx, "y": ty, "mode": "lines", "name": probe.label,
+                     "line": {"color": "#000", "width": theme.line_width(presentation) * 0.7, "dash": "solid"}})
     for col, y in ((1, fx), (2, dfx)):
         if np.isfinite(y):
-            fig.add_trace(go.Scatter(x=[probe.x0], y=[y], mode="markers", marker=marker, showlegend=False, hoverinfo="x+y"), row=1, col=col)
-        fig.add_vline(x=probe.x0, line={"color": "#666", "width": 1, "dash": "dash"}, row=1, col=col)
+            data.append({"type": "scatter", "x": [probe.x0], "y": [y], "mode": "markers", "marker": marker,
+                         "showlegend": False, "hoverinfo": "x+y", **_axes(col)})
+    shapes = [
+        {"type": "line", "x0": probe.x0, "x1": probe.x0, "xref": xref, "y0": 0, "y1": 1, "yref": f"{yref} domain",
+         "line": {"color": "#666", "width": 1, "dash": "dash"}}
+        for xref, yref in (("x", "y"), ("x2", "y2"))
+    ]
+    return data, shapes
 
 
 def vanishing_figure(
@@ -132,18 +151,21 @@ def vanishing_figure(
     y_title: str,
     presentation: bool = False,
 ) -> go.Figure:
-    """Gradient factor against depth on a log axis; exact zeros are drawn at the floor."""
-    fig = go.Figure()
-    floor = 1e-30
+    """Gradient factor against depth on a log axis; exact zeros are drawn at a floor of 1e-30."""
+    data = []
     for i, (name, values) in enumerate(series):
-        depth = np.arange(1, len(values) + 1)
-        shown = np.clip(np.abs(values), floor, None)
         style = theme.series_style(i, presentation)
-        fig.add_trace(go.Scatter(x=depth, y=shown, mode="lines+markers", name=name, line=style["line"], marker=style["marker"]))
-    fig.update_yaxes(type="log", title_text=y_title, exponentformat="power")
-    fig.update_xaxes(title_text=x_title, dtick=1 if len(series) and len(series[0][1]) <= 20 else None)
-    fig.update_layout(title_text=title)
-    return theme.apply(fig, presentation)
+        data.append({
+            "type": "scatter", "x": np.arange(1, len(values) + 1), "y": np.clip(np.abs(values), 1e-30, None),
+            "mode": "lines+markers", "name": name, "line": style["line"], "marker": style["marker"],
+        })
+    depth = max((len(v) for _, v in series), default=1)
+    layout = {
+        "title": {"text": title},
+        "xaxis": {"title": {"text": x_title}, "dtick": 1 if depth <= 20 else 5},
+        "yaxis": {"title": {"text": y_title}, "type": "log", "exponentformat": "power"},
+    }
+    return theme.figure(data, layout, presentation)
 
 
 def softmax_figure(
@@ -153,21 +175,18 @@ def softmax_figure(
     titles: tuple[str, str],
     presentation: bool = False,
 ) -> go.Figure:
-    """Logits (left) and softmax probabilities (right) as labelled bars."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.1)
+    """Logits (left) and softmax probabilities (right) as labelled, patterned bars."""
     colors = [theme.OKABE_ITO[i % 8] for i in range(len(logits))]
-    patterns = ["", "/", ".", "x", "-", "|", "+", "\\"]
-    for col, values, fmt in ((1, logits, "{:.2f}"), (2, probabilities, "{:.3f}")):
-        fig.add_trace(
-            go.Bar(
-                x=class_names, y=values, marker={"color": colors, "pattern": {"shape": patterns[: len(values)]}},
-                text=[fmt.format(v) for v in values], textposition="outside", showlegend=False,
-                cliponaxis=False,
-            ),
-            row=1, col=col,
-        )
+    patterns = ["", "/", ".", "x", "-", "|", "+", "\\"][: len(logits)]
+    data = [
+        {"type": "bar", "x": class_names, "y": values, "text": [fmt.format(v) for v in values],
+         "textposition": "outside", "cliponaxis": False, "showlegend": False,
+         "marker": {"color": colors, "pattern": {"shape": patterns}}, **_axes(col)}
+        for col, values, fmt in ((1, logits, "{:.2f}"), (2, probabilities, "{:.3f}"))
+    ]
     span = max(1.0, float(np.max(np.abs(logits))))
-    fig.update_yaxes(range=[min(0.0, float(np.min(logits))) - 0.25 * span, max(0.0, float(np.max(logits))) + 0.25 * span], row=1, col=1)
-    fig.update_yaxes(range=[0, 1.15], row=1, col=2)
-    fig.update_layout(margin={"t": 80})
-    return theme.apply(fig, presentation)
+    layout = theme.side_by_side(titles, presentation, gap=0.1)
+    layout["yaxis"]["range"] = [min(0.0, float(np.min(logits))) - 0.25 * span, max(0.0, float(np.max(logits))) + 0.25 * span]
+    layout["yaxis2"]["range"] = [0, 1.15]
+    layout["margin"] = {"t": 80}
+    return theme.figure(data, layout, presentation)

@@ -1,0 +1,105 @@
+"""Server-side speed of every page: median AppTest rerun and the JSON size of each chart.
+
+Run: python3 bench/pages.py [--repeats N]. Budget: median rerun ≤ 150 ms, each chart ≤ 1 MB.
+Not part of the test suite; speed goals live here, never as timed asserts in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+BUDGET_MS = 150.0
+BUDGET_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A page view (URL parameters) and one typical interaction on it."""
+
+    script: str
+    name: str
+    params: dict[str, str | list[str]]
+    interact: Callable[[AppTest, int], None]
+
+
+def _slider(key: str, values: tuple[float, float]) -> Callable[[AppTest, int], None]:
+    return lambda at, i: at.slider(key=key).set_value(values[i % 2])
+
+
+def _text(key: str, values: tuple[str, str]) -> Callable[[AppTest, int], None]:
+    return lambda at, i: at.text_input(key=key).set_value(values[i % 2])
+
+
+SCENARIOS = [
+    Scenario("app_pages/home.py", "home", {}, lambda at, i: at.segmented_control(key="lang").set_value(("zh", "en")[i % 2])),
+    Scenario("app_pages/activations.py", "activations: curves (move x₀)", {}, _slider("x0", (2.0, -1.5))),
+    Scenario("app_pages/activations.py", "activations: depth (change L)", {"view": "depth"}, _slider("depth", (20.0, 5.0))),
+    Scenario("app_pages/activations.py", "activations: softmax (temperature)", {"view": "softmax"}, _slider("temp", (3.0, 0.5))),
+    Scenario("app_pages/activations.py", "activations: custom (type formula)", {"view": "custom"},
+             _text("custom", ("x**3 - x", "sin(x)*exp(-x**2)"))),
+]
+
+
+def open_app(scenario: Scenario) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in scenario.params.items():
+        at.query_params[key] = value
+    at.switch_page(scenario.script)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def median_ms(action: Callable[[int], None], repeats: int) -> float:
+    times = []
+    for i in range(repeats):
+        start = time.perf_counter()
+        action(i)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def measure(scenario: Scenario, repeats: int) -> tuple[float, float, list[int]]:
+    at = open_app(scenario)
+    default = median_ms(lambda i: at.run(), repeats)
+
+    def interact(i: int) -> None:
+        scenario.interact(at, i)
+        at.run()
+
+    interaction = median_ms(interact, repeats)
+    sizes = [len(el.proto.spec) for el in at.get("plotly_chart")]
+    return default, interaction, sizes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=15)
+    args = parser.parse_args()
+    rows, ok = [], True
+    for scenario in SCENARIOS:
+        default, interaction, sizes = measure(scenario, args.repeats)
+        within = max(default, interaction) <= BUDGET_MS and all(s <= BUDGET_BYTES for s in sizes)
+        ok &= within
+        charts = ", ".join(f"{s / 1000:.0f} kB" for s in sizes) or "—"
+        rows.append((scenario.name, f"{default:.0f}", f"{interaction:.0f}", charts, "yes" if within else "NO"))
+    header = ("view", "rerun ms (median)", "interaction ms (median)", "chart JSON", "within budget")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, tuple("-" * w for w in widths), *rows]:
+        print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths)))
+    print(f"\nbudget: median rerun ≤ {BUDGET_MS:.0f} ms, each chart ≤ {BUDGET_BYTES / 1e6:.0f} MB -> {'OK' if ok else 'OVER BUDGET'}")
+
+
+if __name__ == "__main__":
+    main()
