@@ -90,6 +90,7 @@ def main() -> None:
         "torch": lambda rep: torch_epoch(data, rep, threads),
         "torch1": lambda rep: torch_epoch(data, rep, 1),
     }
+    load_before = os.getloadavg()[0]
     times: dict[str, list[float]] = {name: [] for name in runs}
     accs: dict[str, list[float]] = {name: [] for name in runs}
     for rep in range(args.repeats):
@@ -100,7 +101,8 @@ def main() -> None:
     med = {k: statistics.median(v) for k, v in times.items()}
     print(note)
     print(f"cores: {threads}; torch {torch.__version__} with {threads} threads (and 1 for comparison); "
-          f"nnviz: NumPy {np.__version__} float32, OpenBLAS limited to 1 thread during training")
+          f"nnviz: NumPy {np.__version__} float32, OpenBLAS 1 thread for training steps, default for evaluation")
+    print(f"load average before/after: {load_before:.2f} / {os.getloadavg()[0]:.2f} (other work on this machine adds noise)")
     print(f"median of {args.repeats} repeats, one epoch = {N_EPOCH} samples + accuracy on test set and "
           f"{TRAIN_ACC_SAMPLE} training images\n")
     print("| run | epoch s (median) | all runs s | test acc (median) |")

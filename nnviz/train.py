@@ -52,7 +52,8 @@ def _openblas_thread_setter() -> Any:
 def blas_threads(n: int | None) -> Iterator[None]:
     """Limit OpenBLAS to n threads for the calling thread only (no-op if n is None or no OpenBLAS).
 
-    For batch-100 matrix products, waking a second BLAS thread costs more than it saves.
+    For batch-100 matrix products, waking a second BLAS thread costs more than it saves;
+    the Trainer applies it to training steps, not to the (large) evaluation products.
     """
     setter = _openblas_thread_setter() if n is not None else None
     if setter is None:
@@ -165,7 +166,7 @@ class Trainer:
         """
         start = time.perf_counter()
         count = 0
-        with blas_threads(self.blas_thread_limit), np.errstate(all="ignore"):
+        with np.errstate(all="ignore"):
             while not self.done and (max_iters is None or count < max_iters):
                 if time_budget is not None and count and time.perf_counter() - start >= time_budget:
                     break
@@ -180,14 +181,15 @@ class Trainer:
             self._order = self._shuffle_rng.permutation(self.n_train)
         lo = self._batch_in_epoch * self.batch_size
         batch = self._order[lo : lo + self.batch_size]
-        loss, grads = self.network.loss_and_gradient(self.x_train[batch], self.t_train[batch])
-        if not math.isfinite(loss):
-            self._failure = (
-                "nonfinite_loss",
-                f"loss became {loss} at iteration {self.iteration + 1}; the learning rate is probably too large",
-            )
-            return False
-        self.optimizer.update(self.network.params, grads)
+        with blas_threads(self.blas_thread_limit):
+            loss, grads = self.network.loss_and_gradient(self.x_train[batch], self.t_train[batch])
+            if not math.isfinite(loss):
+                self._failure = (
+                    "nonfinite_loss",
+                    f"loss became {loss} at iteration {self.iteration + 1}; the learning rate is probably too large",
+                )
+                return False
+            self.optimizer.update(self.network.params, grads)
         self.loss_history.append(loss)
         self.iteration += 1
         self.samples_seen += len(batch)
