@@ -6,11 +6,12 @@ import streamlit as st
 
 from nnviz import activations as act
 from nnviz.calculus import numerical_diff
-from nnviz.expr import Expression, ExpressionError, parse
+from nnviz.expr import Expression, parse
 from nnviz.figures.activations import Curve, Probe, functions_figure, softmax_figure, vanishing_figure
 from nnviz.ui import widgets as w
 from nnviz.ui.chart import chart
-from nnviz.ui.furniture import expression_error, page_header, presentation, show_code
+from nnviz.ui.formula import formula_input
+from nnviz.ui.furniture import page_header, presentation, show_code
 from nnviz.ui.i18n import t
 
 PAGE = "activations"
@@ -144,24 +145,9 @@ def softmax_panel() -> None:
     show_code(act.softmax, act.softmax_naive)
 
 
-def parsed_custom(text: str) -> tuple[Expression, ExpressionError | None]:
-    """The typed formula, or the last good one (and the error) when it fails."""
-    try:
-        expr = parse(text, ("x",))
-    except ExpressionError as error:
-        last = st.session_state.get("_custom_last_good", DEFAULT_CUSTOM)
-        return parse(last, ("x",)), error
-    st.session_state["_custom_last_good"] = text
-    return expr, None
-
-
 def custom_panel() -> None:
-    text = w.text("custom", t("activations.custom_label"), DEFAULT_CUSTOM, help=t("activations.custom_help"),
-                  placeholder="x*sigmoid(x)")
-    expr, error = parsed_custom(text)
-    if error is not None:
-        expression_error(error)
-        st.caption(t("common.last_good", formula=expr.text))
+    expr = formula_input("custom", t("activations.custom_label"), DEFAULT_CUSTOM,
+                         help=t("activations.custom_help"), placeholder="x*sigmoid(x)")
     compare = w.multi("cmp", t("activations.compare_with"), NAMES, ["relu"], format_func=name)
     x_range, x0 = shared_range_controls()
     custom = act.from_expression(expr)
