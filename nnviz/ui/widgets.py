@@ -72,11 +72,14 @@ def _sync_choice(key: str, value: str | list[str], default: str | Sequence[str])
 def choice(key: str, label: str, options: Sequence[str], default: str,
            format_func: Callable[[str], str] = str, kind: str = "select",
            help: str | None = None) -> str:
-    """One of ``options`` (stable ids) as a selectbox or a segmented control, kept in ``?key=id``."""
+    """One of ``options`` (stable ids) as a selectbox, a segmented control or (``kind="slider"``)
+    a slider over the options in their order, e.g. a log-spaced ladder of learning rates; kept in ``?key=id``."""
     _seed_choice(key, options, default, many=False)
     if kind == "segmented":
         value = st.segmented_control(label, list(options), format_func=format_func, key=key, help=help,
                                      required=True)
+    elif kind == "slider":
+        value = st.select_slider(label, list(options), format_func=format_func, key=key, help=help)
     else:
         value = st.selectbox(label, list(options), format_func=format_func, key=key, help=help)
     value = default if value is None else value
