@@ -273,3 +273,88 @@ def layer_histograms(
             v = v[v != 0]
         counts.append(np.histogram(v, bins=bins, range=(lo, hi))[0])
     return LayerHistograms(np.array(counts, dtype=np.int64), np.linspace(lo, hi, bins + 1))
+
+
+def symmetric_histograms(values_per_layer: Sequence[Array] | Array, bins: int = 30) -> LayerHistograms:
+    """Histogram each layer's values over the same range [-m, m], m = max |value| over all layers.
+
+    Meant for gradients, which are centred on 0. Non-finite values are not counted; an
+    all-zero (or empty) input gets the range [-1, 1].
+    """
+    finite = [np.ravel(v)[np.isfinite(np.ravel(v))] for v in values_per_layer]
+    m = max((float(np.max(np.abs(v))) for v in finite if v.size), default=0.0)
+    if not m > 0:
+        m = 1.0
+    counts = [np.histogram(v, bins=bins, range=(-m, m))[0] for v in finite]
+    return LayerHistograms(np.array(counts, dtype=np.int64), np.linspace(-m, m, bins + 1))
+
+
+SAMPLE_BUDGET = 1_000_000  # layers × width × samples per run: keeps a run of a deep, wide net short
+
+
+def samples_for(layers: int, width: int, budget: int = SAMPLE_BUDGET, low: int = 100, high: int = 1000) -> int:
+    """How many input samples to use so that layers × width × samples stays near ``budget``.
+
+    The book's 1000 samples up to 5 × 200 or 10 × 100; fewer for deeper or wider nets,
+    never fewer than ``low`` (a 20 × 500 net gets 100 samples: 50 000 values per layer).
+    """
+    return int(min(high, max(low, budget // max(1, layers * width))))
+
+
+@dataclass(frozen=True)
+class InitSummary:
+    """What the page draws from one run: statistics and histograms, small enough to cache.
+
+    ``activations`` uses the activation's bin range (`histogram_range`); ``activations_nonzero``
+    (ReLU only, else None) counts the same bins with exact zeros left out. ``grad_a`` and
+    ``grad_z`` are `symmetric_histograms` of ∂loss/∂Aₗ and ∂loss/∂Zₗ. ``values_per_layer`` =
+    n_samples × width, the total every histogram row's fractions refer to.
+    """
+
+    scheme: str
+    activation: str
+    layers: int
+    width: int
+    n_samples: int
+    values_per_layer: int
+    stats: LayerStats
+    activations: LayerHistograms
+    activations_nonzero: LayerHistograms | None
+    grad_a: LayerHistograms
+    grad_z: LayerHistograms
+
+
+def summarise_init(
+    scheme: str,
+    activation: str,
+    *,
+    layers: int = 5,
+    width: int = 100,
+    n_samples: int | None = None,
+    seed: int = 0,
+    std: float | None = None,
+    bins: int = 30,
+) -> InitSummary:
+    """Run the experiment with n_in = width (every layer has fan-in `width`) and summarise it.
+
+    ``n_samples=None`` takes `samples_for(layers, width)`. Raises OverflowError like
+    `run_init_experiment` when the values leave the float32 range.
+    """
+    n = samples_for(layers, width) if n_samples is None else n_samples
+    run = run_init_experiment(scheme, activation, n_samples=n, n_in=width, layers=layers, width=width,
+                              seed=seed, std=std)
+    _, df = _ACTIVATIONS[activation]
+    grad_z = [run.grad_a[l] * df(run.z[l], run.a[l]) for l in range(layers)]
+    return InitSummary(
+        scheme=scheme,
+        activation=activation,
+        layers=layers,
+        width=width,
+        n_samples=n,
+        values_per_layer=n * width,
+        stats=run.stats,
+        activations=layer_histograms(run.a, activation, bins),
+        activations_nonzero=layer_histograms(run.a, activation, bins, drop_zero=True) if activation == "relu" else None,
+        grad_a=symmetric_histograms(run.grad_a, bins),
+        grad_z=symmetric_histograms(grad_z, bins),
+    )

@@ -73,3 +73,13 @@ def symmetry_demo(
         w1 = w1 - lr * (x.T @ dz1)
         b1 = b1 - lr * dz1.sum(axis=0)
     return SymmetryDemo(init, x, t, np.array(hidden_rows), np.array(out_weights), np.array(losses))
+
+
+def hidden_spread(demo: SymmetryDemo) -> Array:
+    """Per step, the largest difference between any two hidden units' incoming weights.
+
+    max over units i, j and inputs k of |W[i, k] − W[j, k]|, i.e. max − min per input column,
+    maximised over the columns: exactly 0 while the units are clones.
+    """
+    w = demo.hidden_weights
+    return (w.max(axis=1) - w.min(axis=1)).max(axis=1)
