@@ -163,7 +163,7 @@ def vanishing_figure(
     layout = {
         "title": {"text": title},
         "xaxis": {"title": {"text": x_title}, "dtick": 1 if depth <= 20 else 5},
-        "yaxis": {"title": {"text": y_title}, "type": "log", "exponentformat": "power"},
+        "yaxis": {"title": {"text": y_title}, "type": "log", "exponentformat": "power", "dtick": 1},
     }
     return theme.figure(data, layout, presentation)
 

@@ -9,7 +9,10 @@ from nnviz.ui.widgets import choice, toggle
 
 
 def language_switch() -> str:
-    """English / 中文, defaulting to the browser's locale, bound to ``?lang=``."""
+    """English / 中文, defaulting to the browser's locale, bound to ``?lang=``.
+
+    Its label is the same in both languages: it is drawn before the language is known.
+    """
     return choice("lang", t("common.language"), LANGUAGES, default_language(st.context.locale),
                   format_func=LANGUAGE_NAMES.__getitem__, kind="segmented")
 

@@ -42,7 +42,7 @@ def apply_page_style() -> None:
 
 def page_header(section: str) -> None:
     """Title, one-line lead, the longer explanation folded away, and the reset action."""
-    head, side = st.columns([5, 1], vertical_alignment="bottom")
+    head, side = st.columns([5, 2], vertical_alignment="bottom")
     head.title(t(f"{section}.title"))
     reset_button(side)
     st.markdown(t(f"{section}.lead"))
