@@ -8,11 +8,13 @@ last update and ``t[key]`` the number of updates applied to that key.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
 import numpy as np
+
+from nnviz.schedules import Schedule, apply_schedule
 
 Params = dict[str, np.ndarray]
 GradFn = Callable[[np.ndarray], np.ndarray]
@@ -269,7 +271,8 @@ class OptimizerPath:
     """Iterates of one run; step k (1-based) maps ``points[k-1]`` to ``points[k]``.
 
     ``grads``, ``steps`` and each ``state`` entry have one row per completed step:
-    the gradient seen (noise included), ΔW, and the state after the step.
+    the gradient seen (noise included), ΔW, and the state after the step;
+    ``lrs`` holds the learning rate each completed step used.
     """
 
     points: np.ndarray
@@ -279,6 +282,7 @@ class OptimizerPath:
     state: dict[str, np.ndarray]
     status: Literal["ok", "diverged"]
     diverged_at: int | None
+    lrs: np.ndarray = field(default_factory=lambda: np.empty(0))
 
 
 def _escaped(x: np.ndarray, bound: float) -> bool:
@@ -294,16 +298,18 @@ def run_path(
     bound: float = 1e6,
     noise_std: float = 0.0,
     seed: int | None = None,
+    schedule: Schedule | None = None,
 ) -> OptimizerPath:
     """Run ``steps`` updates from ``start``; stop at the first non-finite or out-of-bound iterate.
 
     The optimizer keeps its state across calls: pass a fresh one for a fresh run.
     Gaussian noise N(0, noise_std²) is added to every gradient coordinate.
+    With a ``schedule``, update k (1-based) uses the rate ``schedule(k − 1)``.
     """
     w = np.array(start, dtype=float).ravel()
     params = {"w": w}
     rng = np.random.default_rng(seed)
-    points, grads, deltas = [w.copy()], [], []
+    points, grads, deltas, lrs = [w.copy()], [], [], []
     snaps: dict[str, list[np.ndarray]] = {n: [] for n in optimizer.state_names()}
     diverged_at = None
     with np.errstate(all="ignore"):
@@ -311,12 +317,15 @@ def run_path(
             g = np.array(grad_fn(w.copy()), dtype=float).reshape(w.shape)
             if noise_std > 0:
                 g += noise_std * rng.standard_normal(w.shape)
+            if schedule is not None:
+                apply_schedule(optimizer, schedule, k - 1)
             optimizer.update(params, {"w": g})
             if _escaped(w, bound):
                 diverged_at = k
                 break
             points.append(w.copy())
             grads.append(g)
+            lrs.append(optimizer.lr)
             deltas.append(optimizer.last_step["w"].copy())
             for n, arr in optimizer.state["w"].items():
                 snaps[n].append(arr.copy())
@@ -331,6 +340,7 @@ def run_path(
         state={n: np.array(a) if a else empty for n, a in snaps.items()},
         status="ok" if diverged_at is None else "diverged",
         diverged_at=diverged_at,
+        lrs=np.array(lrs, dtype=float),
     )
 
 
@@ -344,11 +354,20 @@ def tune_lr(
     name: str,
     steps: int,
     lrs: np.ndarray = DEFAULT_LRS,
+    hyper: Mapping[str, float | str] | None = None,
+    noise_std: float = 0.0,
+    seed: int | None = None,
 ) -> tuple[float, np.ndarray]:
-    """Learning rate from ``lrs`` with the lowest final loss; diverged runs score +inf."""
+    """Learning rate from ``lrs`` with the lowest final loss; diverged runs score +inf.
+
+    ``hyper`` fixes the optimizer's other hyper-parameters; with noise, every
+    candidate rate sees the same seeded noise.
+    """
+    others = {k: v for k, v in (hyper or {}).items() if k != "lr"}
     finals = np.full(len(lrs), np.inf)
     for i, lr in enumerate(lrs):
-        path = run_path(grad_fn, start, make_optimizer(name, lr=float(lr)), steps, f=f)
+        path = run_path(grad_fn, start, make_optimizer(name, **others, lr=float(lr)), steps, f=f,
+                        noise_std=noise_std, seed=seed)
         if path.status == "ok" and path.values is not None and np.isfinite(path.values[-1]):
             finals[i] = path.values[-1]
     return float(lrs[int(np.argmin(finals))]), finals

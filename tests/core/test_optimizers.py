@@ -409,3 +409,31 @@ def test_tune_lr_counts_divergence_as_inf() -> None:
     best, finals = tune_lr(lambda w: w, lambda w: float(w[0] ** 2 / 2), [1.0], "sgd", 200, lrs=lrs)
     assert finals[2] == np.inf and np.isfinite(finals[:2]).all()
     assert best == 0.5
+
+
+def test_run_path_records_the_rate_of_every_step() -> None:
+    path = run_path(lambda w: w, [1.0], make_optimizer("sgd", lr=0.1), 4)
+    np.testing.assert_array_equal(path.lrs, [0.1] * 4)
+
+
+def test_run_path_applies_a_schedule_before_each_update() -> None:
+    from nnviz.schedules import make_schedule
+
+    schedule = make_schedule("step", 0.5, step_size=2, gamma=0.1)
+    path = run_path(lambda w: w, [1.0], make_optimizer("sgd"), 5, schedule=schedule)
+    np.testing.assert_allclose(path.lrs, [0.5, 0.5, 0.05, 0.05, 0.005])
+    # By hand: w ← w(1 − η_k) with the rates above.
+    np.testing.assert_allclose(path.points[:, 0], np.cumprod([1.0, 0.5, 0.5, 0.95, 0.95, 0.995]))
+
+
+def test_tune_lr_keeps_other_hyper_parameters_and_noise() -> None:
+    grad = lambda w: np.array([w[0] / 10, 2 * w[1]])  # noqa: E731
+    f = lambda w: w[0] ** 2 / 20 + w[1] ** 2  # noqa: E731
+    lrs = np.array([0.01, 0.1, 0.3])
+    _, plain = tune_lr(grad, f, (-7, 2), "momentum", 10, lrs=lrs, hyper={"momentum": 0.0, "lr": 99})
+    sgd = [f(run_path(grad, (-7, 2), make_optimizer("sgd", lr=lr), 10).points[-1]) for lr in lrs]
+    np.testing.assert_allclose(plain, sgd)  # momentum 0 is plain SGD; the given "lr" is ignored
+    _, noisy = tune_lr(grad, f, (-7, 2), "sgd", 10, lrs=lrs, noise_std=0.5, seed=3)
+    again = [f(run_path(grad, (-7, 2), make_optimizer("sgd", lr=lr), 10, noise_std=0.5, seed=3).points[-1]) for lr in lrs]
+    np.testing.assert_allclose(noisy, again)
+    assert not np.allclose(noisy, sgd)
