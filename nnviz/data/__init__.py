@@ -9,7 +9,9 @@ from nnviz.data.mnist import (
     default_cache_dir,
     download_mnist,
     load_mnist,
+    load_mnist_subset,
     load_mnist_with_source,
+    mnist_cached,
 )
 
 __all__ = [
@@ -21,5 +23,7 @@ __all__ = [
     "default_cache_dir",
     "download_mnist",
     "load_mnist",
+    "load_mnist_subset",
     "load_mnist_with_source",
+    "mnist_cached",
 ]

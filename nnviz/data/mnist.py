@@ -250,6 +250,22 @@ def load_mnist_with_source(
     return (train, test), source
 
 
+def mnist_cached(cache_dir: str | Path | None = None, files: Sequence[MnistFile] = DEFAULT_FILES) -> bool:
+    """Whether all four IDX files are present in the cache folder (not checked for validity)."""
+    directory = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    return all((directory / f.name).is_file() for f in files)
+
+
+def load_mnist_subset(
+    normalize: bool = True, flatten: bool = True, one_hot_label: bool = False
+) -> tuple[Arrays, MnistSource]:
+    """The packaged 5 000-digit subset in the book's format, even when the full set is cached."""
+    (xtr, ttr), (xte, tte) = _subset()
+    train = _format(xtr, ttr, normalize, flatten, one_hot_label)
+    test = _format(xte, tte, normalize, flatten, one_hot_label)
+    return (train, test), MnistSource("subset", len(ttr), len(tte))
+
+
 def load_mnist(normalize: bool = True, flatten: bool = True, one_hot_label: bool = False, **kwargs: Any) -> Arrays:
     """The book's loader: ((x_train, t_train), (x_test, t_test)) as read-only arrays.
 

@@ -1,0 +1,226 @@
+"""Live MNIST lab: lock-step nets, live settings, curves, predictions, mosaics; subset loader."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnviz.averaging import ewa
+from nnviz.data import load_mnist, load_mnist_subset, mnist_cached
+from nnviz.mnist_lab import (
+    Lab,
+    LiveSettings,
+    NetSpec,
+    confusion_matrix,
+    curve_points,
+    ema,
+    init_value,
+    tile_mosaic,
+)
+from nnviz.net import MultiLayerNet
+from nnviz.optimizers import SGD, Adam
+from nnviz.train import Trainer
+
+BOOK = NetSpec()
+BOOK_LIVE = LiveSettings()
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_mnist_subset()[0]
+
+
+def test_subset_loader_ignores_the_cache_and_cache_check(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("NNVIZ_DATA_DIR", str(tmp_path))
+    assert not mnist_cached()
+    (x, t), (xt, tt) = load_mnist_subset()[0]
+    (x2, t2), (xt2, tt2) = load_mnist()
+    assert np.array_equal(x, x2) and np.array_equal(tt, tt2)
+    assert x.shape == (4000, 784) and xt.shape == (1000, 784) and not x.flags.writeable
+    for name in ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz"):
+        (tmp_path / name).write_bytes(b"")
+    assert not mnist_cached()
+    (tmp_path / "t10k-labels-idx1-ubyte.gz").write_bytes(b"")
+    assert mnist_cached()
+    assert load_mnist_subset()[1].kind == "subset"
+
+
+def test_book_preset_matches_a_plain_trainer(data) -> None:
+    """The lab is the book's loop: same seed, same net, same numbers as Trainer used directly."""
+    (x, t), (xt, tt) = data
+    lab = Lab([BOOK], LiveSettings(epochs=2), data)
+    lab.advance(max_iters=30)
+    lab.advance(max_iters=50)
+    net = MultiLayerNet(784, [50], 10, "relu", 0.01, seed=0)
+    plain = Trainer(net, SGD(lr=0.1), x, t, xt, tt, batch_size=100, epochs=2, seed=0)
+    plain.run()
+    assert lab.done and lab.iteration == 80
+    np.testing.assert_array_equal(lab.trainers[0].loss_history, plain.loss_history)
+    epochs, train, test = lab.accuracy_curve(0)
+    assert list(epochs) == [0, 1, 2]
+    assert list(test[1:]) == plain.test_acc_history and list(train[1:]) == plain.train_acc_history
+    untrained = MultiLayerNet(784, [50], 10, "relu", 0.01, seed=0)
+    assert test[0] == untrained.accuracy(xt, tt)
+    assert train[0] == untrained.accuracy(x[plain.train_acc_index], t[plain.train_acc_index])
+
+
+def test_book_preset_band_on_the_subset(data) -> None:
+    """What the page promises for chapter 5 on the subset: 16 epochs → test accuracy about 0.90–0.92."""
+    finals = []
+    for seed in (0, 1, 2):
+        lab = Lab([NetSpec(seed=seed)], BOOK_LIVE, data)
+        lab.advance()
+        finals.append(lab.accuracy_curve(0)[2][-1])
+    assert all(0.88 <= a <= 0.93 for a in finals), finals
+
+
+def test_init_comparison_runs_in_lock_step(data) -> None:
+    specs = [NetSpec((100,) * 4, "relu", init, 100, 0.0, 0) for init in ("0.01", "xavier", "he")]
+    lab = Lab(specs, LiveSettings(hyper=(("lr", 0.01),), epochs=3), data)
+    lab.advance(time_budget=0.01)
+    assert len({tr.iteration for tr in lab.trainers}) == 1 and lab.iteration >= 1
+    lab.advance(max_iters=119)
+    assert lab.done and [tr.iteration for tr in lab.trainers] == [120] * 3
+    smooth = [lab.loss_curve(k)[2][-1] for k in range(3)]
+    assert smooth[0] > 2.25, "std 0.01 through four ReLU layers barely learns (book fig. 6-15)"
+    assert smooth[2] < 2.0 and smooth[2] < smooth[1] < smooth[0], "He learns fastest, then √(1/n)"
+    first = [s[0].act_std for s in lab.stats]
+    deep = [s[3].act_std for s in lab.stats]
+    assert deep[0] < 1e-3 < deep[1] < deep[2] and first[0] < first[1]
+
+
+def test_live_settings_continue_and_are_recorded(data) -> None:
+    lab = Lab([BOOK], BOOK_LIVE, data)
+    lab.apply_live(LiveSettings(hyper=(("lr", 0.05),)))
+    assert lab.changes == [] and lab.trainers[0].optimizer.lr == 0.05, "before training: applied, not marked"
+    lab.advance(max_iters=20)
+    params = {k: v.copy() for k, v in lab.nets[0].params.items()}
+    changes = lab.apply_live(LiveSettings("adam", (("lr", 0.001), ("beta1", 0.9), ("beta2", 0.999), ("eps", 1e-8)),
+                                          weight_decay=0.01, epochs=20))
+    assert [c.name for c in changes] == ["optimizer", "weight_decay", "epochs"]
+    assert [(c.iteration, c.name) for c in lab.changes] == [(20, "optimizer"), (20, "weight_decay")]
+    opt = lab.trainers[0].optimizer
+    assert isinstance(opt, Adam) and opt.lr == 0.001 and lab.nets[0].weight_decay_lambda == 0.01
+    assert lab.trainers[0].total_iters == 800 and lab.iteration == 20
+    for k, v in params.items():
+        np.testing.assert_array_equal(lab.nets[0].params[k], v)
+    lab.advance(max_iters=1)
+    assert lab.iteration == 21
+    lab.apply_live(LiveSettings("adam", (("lr", 0.002), ("beta1", 0.9), ("beta2", 0.999), ("eps", 1e-8)),
+                                weight_decay=0.01, epochs=20))
+    assert lab.changes[-1].name == "lr" and (lab.changes[-1].old, lab.changes[-1].new) == (0.001, 0.002)
+    assert lab.trainers[0].optimizer is opt and opt.lr == 0.002, "same optimizer state, new rate"
+
+
+def test_epoch_target_and_running_flags(data) -> None:
+    lab = Lab([BOOK], BOOK_LIVE, data)
+    lab.advance(max_iters=7)
+    assert lab.iters_to_epoch_end() == 33
+    lab.run_epoch()
+    assert lab.running
+    lab.advance(max_iters=10)
+    assert lab.running and lab.iteration == 17
+    lab.advance()
+    assert not lab.running and lab.iteration == 40 and lab.state().epoch == 1
+    assert lab.iters_to_epoch_end() == 40
+    lab.start()
+    lab.advance(max_iters=5)
+    lab.pause()
+    assert not lab.running and lab.iteration == 45
+
+
+def test_divergence_stops_and_is_reported(data) -> None:
+    lab = Lab([BOOK], LiveSettings(hyper=(("lr", 1e6),)), data)
+    lab.start()
+    for _ in range(50):
+        lab.advance(max_iters=10)
+        if lab.done:
+            break
+    state = lab.state()
+    assert lab.done and not lab.running and state.stopped == ("nonfinite_loss",) and state.eta_seconds is None
+
+
+def test_wall_clock_eta_uses_ticks(data) -> None:
+    lab = Lab([BOOK], BOOK_LIVE, data)
+    lab.start()
+    lab.advance(max_iters=10, now=100.0)
+    lab.advance(max_iters=10, now=102.0)
+    state = lab.state()
+    assert state.eta_seconds == pytest.approx((640 - 20) / 5.0)
+    assert 0 < state.progress == 20 / 640
+
+
+def test_ema_matches_the_closed_form_and_continues() -> None:
+    x = np.random.default_rng(0).normal(size=60)
+    full, _ = ema(x, 0.9)
+    np.testing.assert_allclose(full, ewa(x, 0.9, bias_correction=True), rtol=1e-12)
+    first, state = ema(x[:25], 0.9)
+    rest, _ = ema(x[25:], 0.9, state, 25)
+    np.testing.assert_allclose(np.r_[first, rest], full, rtol=1e-12)
+
+
+def test_lab_curves_are_downsampled_with_the_last_point(data) -> None:
+    lab = Lab([NetSpec(batch_size=10)], LiveSettings(epochs=1), data)
+    lab.advance()
+    it, raw, smooth = lab.loss_curve(0, max_points=100)
+    assert len(it) <= 100 and it[0] == 1 and it[-1] == 400
+    history = np.asarray(lab.trainers[0].loss_history)
+    np.testing.assert_array_equal(raw, history[it - 1])
+    np.testing.assert_allclose(smooth, ema(history)[0][it - 1])
+    assert list(curve_points(5, 10)) == [0, 1, 2, 3, 4]
+    idx = curve_points(10_000, 1000)
+    assert len(idx) <= 1000 and idx[-1] == 9999 and idx[0] == 0
+
+
+def test_confusion_mistakes_and_probabilities(data) -> None:
+    (_, _), (xt, tt) = data
+    lab = Lab([BOOK], BOOK_LIVE, data)
+    lab.advance(max_iters=80)
+    probs = lab.probabilities(0)
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-6)
+    cm = lab.confusion(0)
+    assert cm.sum() == len(tt)
+    assert np.trace(cm) / len(tt) == pytest.approx(lab.nets[0].accuracy(xt, tt))
+    assert np.array_equal(cm.sum(axis=1), np.bincount(tt, minlength=10))
+    wrong = lab.mistakes(0)
+    pred = lab.nets[0].predict(xt).argmax(axis=1)
+    assert set(wrong) == set(np.flatnonzero(pred != tt)) and len(wrong) == len(tt) - np.trace(cm)
+    conf = probs[wrong].max(axis=1)
+    assert np.all(np.diff(conf) <= 0), "most confidently wrong first"
+    assert lab.probabilities(0) is probs, "cached until training moves on"
+    lab.advance(max_iters=1)
+    assert lab.probabilities(0) is not probs
+    assert confusion_matrix(np.array([0, 1, 1]), np.array([0, 2, 1]))[1, 2] == 1
+
+
+def test_first_layer_weights_and_mosaic(data) -> None:
+    lab = Lab([BOOK], BOOK_LIVE, data)
+    w = lab.first_layer_weights(0, units=7)
+    assert w.shape == (7, 28, 28)
+    np.testing.assert_array_equal(w[3], lab.nets[0].params["W1"][:, 3].reshape(28, 28))
+    mosaic = tile_mosaic(w, cols=3, scale_each=True)
+    assert mosaic.shape == (3 * 29 - 1, 3 * 29 - 1)
+    tile = mosaic[29:57, 0:28]
+    np.testing.assert_allclose(tile, w[3] / np.abs(w[3]).max())
+    assert np.isnan(mosaic[28]).all() and np.isnan(mosaic[-28:, -28:]).all(), "gaps and the empty slots"
+    assert np.nanmax(np.abs(mosaic)) == pytest.approx(1.0)
+    assert lab.test_image(5).shape == (28, 28)
+
+
+def test_probe_statistics_do_not_change_the_outcome(data) -> None:
+    """The untrained layer statistics come from a pass that leaves weights and dropout RNG alone."""
+    spec = NetSpec(dropout=0.3)
+    lab = Lab([spec], LiveSettings(epochs=1), data)
+    assert lab.stats[0] and lab.stats[0][0].zero_fraction is not None
+    lab.advance(max_iters=5)
+    (x, t), (xt, tt) = data
+    net = MultiLayerNet(784, [50], 10, "relu", 0.01, dropout_ratio=0.3, seed=0)
+    plain = Trainer(net, SGD(lr=0.1), x, t, xt, tt, batch_size=100, epochs=1, seed=0)
+    plain.run(max_iters=5)
+    np.testing.assert_array_equal(lab.trainers[0].loss_history, plain.loss_history)
+
+
+def test_init_ids() -> None:
+    assert init_value("he") == "he" and init_value("xavier") == "xavier" and init_value("0.01") == 0.01
+    with pytest.raises(ValueError):
+        Lab([], BOOK_LIVE, load_mnist_subset()[0])
