@@ -19,6 +19,11 @@ VIEWS = [
     ("activations-depth", "activations?view=depth", 1),
     ("activations-softmax", "activations?view=softmax", 1),
     ("activations-custom", "activations?view=custom", 1),
+    ("init", "init", 1),
+    ("init-backward", "init?view=backward", 2),
+    ("init-compare", "init?view=compare", 2),
+    ("init-compare-relu", "init?view=compare&preset=relu", 2),
+    ("init-symmetry", "init?view=symmetry", 2),
 ]
 SIZES = [(1920, 1080), (1280, 720)]
 LANGS = ["en", "zh"]
