@@ -48,6 +48,14 @@ SCENARIOS = [
     Scenario("app_pages/activations.py", "activations: softmax (temperature)", {"view": "softmax"}, _slider("temp", (3.0, 0.5))),
     Scenario("app_pages/activations.py", "activations: custom (type formula)", {"view": "custom"},
              _text("custom", ("x**3 - x", "sin(x)*exp(-x**2)"))),
+    Scenario("app_pages/init.py", "init: activations, book default (std)", {},
+             lambda at, i: at.select_slider(key="std").set_value(("0.01", "1")[i % 2])),
+    Scenario("app_pages/init.py", "init: activations 20×500 ReLU He (zeros)", {"act": "relu", "scheme": "book_he", "layers": "20", "width": "500"},
+             lambda at, i: at.toggle(key="nozero").set_value(bool(i % 2))),
+    Scenario("app_pages/init.py", "init: gradients (∂L/∂A ↔ ∂L/∂Z)", {"view": "backward"},
+             lambda at, i: at.segmented_control(key="grad").set_value(("z", "a")[i % 2])),
+    Scenario("app_pages/init.py", "init: compare, book ReLU (layers)", {"view": "compare", "preset": "relu"}, _slider("layers", (10.0, 5.0))),
+    Scenario("app_pages/init.py", "init: equal weights (starting value)", {"view": "symmetry"}, _slider("value", (-0.3, 0.5))),
 ]
 
 
