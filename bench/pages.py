@@ -56,6 +56,16 @@ SCENARIOS = [
              lambda at, i: at.segmented_control(key="grad").set_value(("z", "a")[i % 2])),
     Scenario("app_pages/init.py", "init: compare, book ReLU (layers)", {"view": "compare", "preset": "relu"}, _slider("layers", (10.0, 5.0))),
     Scenario("app_pages/init.py", "init: equal weights (starting value)", {"view": "symmetry"}, _slider("value", (-0.3, 0.5))),
+    Scenario("app_pages/optimizers.py", "optimizers: race, book setup (SGD η)", {},
+             lambda at, i: at.select_slider(key="sgd_lr").set_value(("0.5", "0.95")[i % 2])),
+    Scenario("app_pages/optimizers.py", "optimizers: race, 6 optimizers × 200 steps, noisy (new seed)",
+             {"opts": ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"], "steps": "200", "noise": "0.5"},
+             lambda at, i: at.slider(key="seed").set_value(i + 1)),
+    Scenario("app_pages/optimizers.py", "optimizers: one panel each (Adam β₁)", {"view": "multiples"},
+             _slider("adam_beta1", (0.5, 0.9))),
+    Scenario("app_pages/optimizers.py", "optimizers: internals (steps)", {"view": "internals"}, _slider("steps", (60.0, 30.0))),
+    Scenario("app_pages/optimizers.py", "optimizers: schedules (γ)", {"view": "schedules"}, _slider("gamma", (0.3, 0.5))),
+    Scenario("app_pages/optimizers.py", "optimizers: moving averages (days)", {"view": "averaging"}, _slider("days", (90.0, 30.0))),
 ]
 
 

@@ -146,6 +146,18 @@ def heavy_ball_contraction(lr: float, momentum: float, eigenvalues: tuple[float,
     return max(radii)
 
 
+def steps_to_shrink(rate: float, factor: float = 1e-3) -> int | None:
+    """Steps n for an error contracting by ``rate`` per step to shrink by ``factor``: ⌈ln factor / ln rate⌉.
+
+    1 for rate 0 (one step removes the error), None for rate ≥ 1 (the error does not shrink).
+    """
+    if rate >= 1:
+        return None
+    if rate <= 0:
+        return 1
+    return int(np.ceil(np.log(factor) / np.log(rate)))
+
+
 # --- user-typed surfaces -----------------------------------------------------
 
 def surface_from_expression(expr: Expression, xlim: Window, ylim: Window) -> Surface:

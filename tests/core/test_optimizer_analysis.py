@@ -139,3 +139,14 @@ def test_user_surface_undefined_points_are_nan_without_warnings() -> None:
         assert np.isnan(s.value_at((-1.0, 0.0)))
         assert np.all(np.isnan(s.gradient_at((0.0, 0.0))[:1]))
     assert constant_hessian(s) is None
+
+
+def test_steps_to_shrink() -> None:
+    from nnviz.optimizer_analysis import steps_to_shrink
+
+    assert steps_to_shrink(0.5, 1e-3) == 10  # 0.5¹⁰ ≈ 0.00098 < 1e-3 < 0.5⁹
+    n, error = 0, 1.0
+    while error > 1e-3:
+        n, error = n + 1, error * 19 / 21
+    assert steps_to_shrink(19 / 21, 1e-3) == n
+    assert steps_to_shrink(0.0) == 1 and steps_to_shrink(1.0) is None and steps_to_shrink(1.3) is None

@@ -24,6 +24,11 @@ VIEWS = [
     ("init-compare", "init?view=compare", 2),
     ("init-compare-relu", "init?view=compare&preset=relu", 2),
     ("init-symmetry", "init?view=symmetry", 2),
+    ("optimizers", "optimizers", 1),
+    ("optimizers-multiples", "optimizers?view=multiples", 1),
+    ("optimizers-internals", "optimizers?view=internals", 1),
+    ("optimizers-schedules", "optimizers?view=schedules", 1),
+    ("optimizers-averaging", "optimizers?view=averaging", 1),
 ]
 SIZES = [(1920, 1080), (1280, 720)]
 LANGS = ["en", "zh"]
