@@ -7,7 +7,7 @@ import streamlit as st
 
 from nnviz.figures.init import HistPanel, histogram_grid, layer_columns, loss_figure, std_by_layer, symmetry_figure, wrap_rows
 from nnviz.init_experiment import InitSummary, summarise_init, symmetric_histograms
-from nnviz.init_symmetry import hidden_spread, symmetry_demo
+from nnviz.init_symmetry import SymmetryDemo, hidden_spread, symmetry_demo
 from nnviz.ui import widgets as w
 from nnviz.ui.chart import chart
 from nnviz.ui.furniture import page_header, presentation, show_code
@@ -37,6 +37,12 @@ def summary(scheme: str, activation: str, layers: int, width: int, std: float | 
         return summarise_init(scheme, activation, layers=layers, width=width, std=std)
     except OverflowError:
         return None
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def demo(init: str, steps: int, hidden: int, value: float, seed: int) -> SymmetryDemo:
+    """The symmetry demo, cached: a slider move elsewhere on the page costs nothing."""
+    return symmetry_demo(init, steps=steps, hidden=hidden, value=value, seed=seed)
 
 
 def pct(x: float) -> str:
@@ -97,7 +103,8 @@ def overflow_or(run: InitSummary | None) -> bool:
 
 def stats_table(run: InitSummary) -> pd.DataFrame:
     s = run.stats
-    table = {t("init.col_layer"): range(1, run.layers + 1), t("init.col_mean"): s.mean, t("init.col_std"): s.std}
+    table = {t("init.col_layer"): range(1, run.layers + 1), t("init.col_mean"): [f"{v:.4g}" for v in s.mean],
+             t("init.col_std"): [f"{v:.4g}" for v in s.std]}
     if s.saturated is not None:
         table[t("init.col_saturated")] = [pct(v) for v in s.saturated]
     if run.activation == "relu":
@@ -127,8 +134,7 @@ def forward_panel() -> None:
     table, lesson = st.columns([2, 3])
     with table:
         st.markdown(t("init.stats_heading"))
-        st.dataframe(stats_table(run).style.format({t("init.col_mean"): "{:.4g}", t("init.col_std"): "{:.4g}"}),
-                     hide_index=True, width="stretch")
+        st.dataframe(stats_table(run), hide_index=True, width="stretch")
         if run.stats.saturated is not None:
             st.caption(t("init.saturated_def"))
     with lesson:
@@ -239,8 +245,8 @@ def symmetry_panel() -> None:
         hidden = int(w.slider("hidden", t("init.hidden"), 2, 6, 4, step=1))
     with cols[3]:
         seed = int(w.slider("seed", t("init.seed"), 0, 99, 0, step=1))
-    equal = symmetry_demo("constant", steps=steps, hidden=hidden, value=value)
-    random = symmetry_demo("random", steps=steps, hidden=hidden, seed=seed)
+    equal = demo("constant", steps, hidden, value, seed)
+    random = demo("random", steps, hidden, value, seed)
     titles = (t("init.sym_constant", value=value), t("init.sym_random"))
     fig = symmetry_figure(
         [(titles[0], equal.hidden_weights, equal.output_weights),

@@ -27,6 +27,17 @@ class HistPanel:
     title: str = ""
 
 
+def _unvalidated_figure(data: list[dict], layout: dict, presentation: bool, frames: list[dict] | None = None) -> go.Figure:
+    """Like `theme.figure` (same template and default height) but without Plotly's validation.
+
+    For figures with many traces, axes or frames (a 4 × 10 histogram grid, 41 animation
+    frames), validation is most of the rerun time; tests/app/test_init_page.py reads the JSON
+    the browser receives instead.
+    """
+    full_layout = {"template": theme.template(presentation), "height": theme.height(presentation), **layout}
+    return go.Figure(data=data, layout=full_layout, frames=frames, _validate=False)
+
+
 def layer_columns(layers: int, max_columns: int = MAX_COLUMNS) -> list[int]:
     """Indices of the layers to show in one row: all of them, or ``max_columns`` evenly spaced ones
     that always include the first and the last layer."""
@@ -135,7 +146,7 @@ def histogram_grid(
     per_row = (240 if presentation else 200) if n_rows > 1 else (380 if presentation else 330)
     layout["margin"] = {"l": left, "r": 15, "t": 30 if has_titles else 15, "b": 85 if presentation else 70}
     layout["height"] = per_row * n_rows + layout["margin"]["t"] + layout["margin"]["b"] + 40 * has_titles
-    return theme.figure(data, layout, presentation)
+    return _unvalidated_figure(data, layout, presentation)
 
 
 def std_by_layer(
@@ -225,7 +236,9 @@ def symmetry_figure(
             "xanchor": "center", "yanchor": "bottom", "showarrow": False,
             "font": {"size": theme.subplot_title_size(presentation)},
         })
-    frames = [{"name": str(s), "data": traces(s)} for s in shown]
+    # Frames carry only what changes (z).
+    frames = [{"name": str(s), "traces": list(range(len(matrices))),
+               "data": [{"type": "heatmap", "z": np.round(m[s], 3)} for m in matrices]} for s in shown]
     slider_font = {"size": theme.font_size(presentation)}
     layout["sliders"] = [{
         "active": len(shown) - 1, "x": 0.2, "len": 0.8, "y": -0.04, "yanchor": "top",
@@ -247,9 +260,7 @@ def symmetry_figure(
     }]
     layout["margin"] = {"t": 90 if presentation else 75, "b": 150 if presentation else 120, "l": 110, "r": 20}
     layout["height"] = 600 if presentation else 500
-    fig = theme.figure(traces(shown[-1]), layout, presentation)
-    fig.frames = frames
-    return fig
+    return _unvalidated_figure(traces(shown[-1]), layout, presentation, frames)
 
 
 def loss_figure(series: list[tuple[str, np.ndarray]], title: str, x_title: str, y_title: str,

@@ -69,7 +69,7 @@ def test_statistics_table_shows_saturation_for_sigmoid_std_1() -> None:
     table = at.dataframe[0].value
     saturated = table["Saturated"].str.rstrip(" %").astype(float)
     assert (saturated > 40).all(), "about half the units within 0.01 of 0 or 1"
-    assert table["Mean"].between(0.4, 0.6).all()
+    assert table["Mean"].astype(float).between(0.4, 0.6).all()
 
 
 def test_relu_zero_bin_can_be_left_out() -> None:
