@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -28,11 +29,16 @@ def modebar_config(filename: str) -> dict:
 
 def chart(fig: go.Figure, page: str, alt: str, caption: str | None = None,
           settings: dict[str, object] | None = None, key: str | None = None,
-          height: int | None = None) -> None:
-    """Display ``fig`` with the app's modebar, ``alt`` text and an optional caption."""
+          height: int | None = None, on_select: Callable[[], None] | None = None) -> None:
+    """Display ``fig`` with the app's modebar, ``alt`` text and an optional caption.
+
+    With ``on_select`` (needs ``key``), clicking a point calls it before the rerun;
+    the selected points are then in ``st.session_state[key].selection.points``.
+    """
     if height is not None:
         fig.update_layout(height=height)
+    selection = {"on_select": on_select, "selection_mode": ("points",)} if on_select else {}
     st.plotly_chart(fig, theme=None, config=modebar_config(png_filename(page, settings)),
-                    alt=alt, key=key)
+                    alt=alt, key=key, **selection)
     if caption:
         st.caption(caption)

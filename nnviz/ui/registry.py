@@ -25,6 +25,7 @@ class PageInfo:
 HOME = PageInfo("home", "", ":material/home:")
 PAGES = [
     PageInfo("activations", "basics", ":material/show_chart:"),
+    PageInfo("gradients", "calculus", ":material/explore:"),
     PageInfo("init", "training", ":material/grain:"),
     PageInfo("optimizers", "optimization", ":material/speed:"),
 ]

@@ -112,6 +112,25 @@ def toggle(key: str, label: str, default: bool = False, help: str | None = None)
     return bool(st.toggle(label, default, key=key, help=help, bind="query-params"))
 
 
+def _apply_preset(values: dict[str, Any]) -> None:
+    choice_keys = st.session_state.get(CHOICE_KEYS, set())
+    for key, value in values.items():
+        st.session_state[key] = value
+        if key in choice_keys:
+            _sync_choice(key, value, st.session_state.get(DEFAULTS, {}).get(key, value))
+
+
+def preset_button(label: str, values: dict[str, Any], key: str, where: Any = st,
+                  help: str | None = None, icon: str | None = None) -> bool:
+    """A button that sets several controls at once (e.g. a worked example); the URL follows.
+
+    Choice ids are written to the URL at once; other values reach the URL when
+    their control is drawn (a control not shown in this run picks its value up
+    when it next appears).
+    """
+    return where.button(label, key=key, on_click=_apply_preset, args=(values,), help=help, icon=icon)
+
+
 def _reset_page_state() -> None:
     """Set every control shown on the page back to its default (the URL follows)."""
     choice_keys = st.session_state.get(CHOICE_KEYS, set())
