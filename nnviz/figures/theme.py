@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 
 import plotly.graph_objects as go
+from _plotly_utils.utils import convert_to_base64
 
 # Okabe & Ito (2008), ordered for contrast on white; yellow last.
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
@@ -104,3 +105,44 @@ def side_by_side(titles: tuple[str, str], presentation: bool = False, gap: float
             for title, x in zip(titles, (half / 2, 1 - half / 2))
         ],
     }
+
+
+class AnimatedFigure(go.Figure):
+    """A figure kept as plain dicts, outside Plotly's Python validation, with animation frames.
+
+    Validating and deep-copying a hundred frames, their slider steps and the traces costs
+    hundreds of milliseconds per rerun; here the figure is assembled once as the dict the
+    browser receives. ``to_dict()`` (what Streamlit and ``plotly.io.to_json`` send) returns
+    it, with NumPy arrays base64-encoded as Plotly does. Layout changes made later with
+    ``update_layout`` (e.g. ``chart(height=…)``) still apply, except a template. Tests validate these figures
+    by rebuilding them as ``go.Figure(fig.to_dict())``.
+    """
+
+    def __init__(self, data: list[dict], layout: dict, frames: list[dict]) -> None:
+        super().__init__()
+        self._raw = {"data": data, "layout": layout, "frames": frames}
+
+    @property
+    def raw_frames(self) -> list[dict]:
+        return self._raw["frames"]
+
+    def to_dict(self) -> dict:
+        later = {k: v for k, v in super().to_dict()["layout"].items() if k != "template"}  # Plotly's default
+        data = [dict(trace) for trace in self._raw["data"]]
+        convert_to_base64(data)  # NumPy arrays live in the traces; layout and frames hold plain values
+        result = {"data": data, "layout": {**self._raw["layout"], **later}}
+        if self._raw["frames"]:
+            result["frames"] = self._raw["frames"]
+        return result
+
+
+@cache
+def _template_dict(presentation: bool) -> dict:
+    return template(presentation).to_plotly_json()
+
+
+def animated_figure(data: list[dict], layout: dict, frames: list[dict], presentation: bool = False) -> AnimatedFigure:
+    """Like ``figure``, unvalidated and with client-side animation: ``frames`` are plain dicts
+    (list data), and ``layout`` may hold the ``updatemenus`` and ``sliders`` that drive them."""
+    full_layout = {"template": _template_dict(presentation), "height": height(presentation), **layout}
+    return AnimatedFigure(data, full_layout, frames)

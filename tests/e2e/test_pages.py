@@ -35,6 +35,10 @@ VIEWS = [
     ("optimizers-internals", "optimizers?view=internals", 1),
     ("optimizers-schedules", "optimizers?view=schedules", 1),
     ("optimizers-averaging", "optimizers?view=averaging", 1),
+    ("descent", "descent", 1),
+    ("descent-2d-book", "descent?view=2d&lrs=10&lrs=0.1&lrs=1e-10", 1),
+    ("descent-2d-himmelblau", "descent?view=2d&surf=himmelblau&grid9=true", 1),
+    ("descent-reg", "descent?view=reg&fit=wb&stdz=true&lr_r=0.05", 1),
 ]
 SIZES = [(1920, 1080), (1280, 720)]
 LANGS = ["en", "zh"]

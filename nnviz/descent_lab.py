@@ -1,0 +1,391 @@
+"""What the Gradient-descent page computes, on top of nnviz.descent, surfaces and regression.
+
+1-D curves f(x) (presets and typed formulas), the quadratic closed form for any
+a·x² + b·x + c, the "halve the rate, double the steps" runs, many starts on a
+surface stepped together, where a path leaves its window, which known critical
+point it ended near, and the Hessians that give the stable learning-rate bound.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+import numpy as np
+import sympy as sp
+from numpy.typing import ArrayLike, NDArray
+
+from nnviz.descent import DescentPath, Status, StepMode, descent_path, quadratic_iterates, stable_lr_bound
+from nnviz.expr import Expression
+from nnviz.regression import loss, to_original_params, to_standardized_params
+from nnviz.surfaces import CriticalPoint, Surface, Window
+
+FloatArray = NDArray[np.float64]
+
+# Learning rates offered by the page, as stable URL ids, roughly log-spaced. They include
+# the book's 1e-10, 0.1 and 10, the digest's 0.01 and 0.02, every preset surface's
+# suggested rate, and the x² regime boundaries 0.5 (fastest) and 1 (cycling).
+LR_LADDER: tuple[str, ...] = (
+    "1e-10", "0.0001", "0.0002", "0.0005", "0.001", "0.002", "0.005", "0.01", "0.02", "0.03",
+    "0.05", "0.1", "0.2", "0.3", "0.4", "0.45", "0.5", "0.55", "0.6", "0.7", "0.8", "0.9",
+    "0.95", "1", "1.05", "1.1", "1.5", "2", "5", "10", "20", "50", "100", "110",
+)
+
+
+@dataclass(frozen=True)
+class Curve1D:
+    """A preset f(x): its formula (parsed with nnviz.expr) and the x window to draw."""
+
+    key: str
+    formula: str
+    window: Window
+
+
+CURVES_1D: dict[str, Curve1D] = {c.key: c for c in (
+    Curve1D("square", "x**2", (-4.0, 4.0)),
+    Curve1D("book", "0.01*x**2 + 0.1*x", (-15.0, 10.0)),
+    Curve1D("wells", "x**4/4 - x**2 + 0.3*x", (-2.5, 2.5)),
+)}
+
+
+def view_window(window: Window, *points: float, margin: float = 0.08) -> Window:
+    """The window, widened where needed to show every (finite) point with a margin of margin·width."""
+    finite = [p for p in points if np.isfinite(p)]
+    lo, hi = min([window[0], *finite]), max([window[1], *finite])
+    pad = margin * (hi - lo)
+    return (lo - pad if lo < window[0] else lo, hi + pad if hi > window[1] else hi)
+
+
+# --- quadratics ------------------------------------------------------------------------
+
+class Quadratic(NamedTuple):
+    """f(x) = a·(x − center)² + const."""
+
+    a: float
+    center: float
+
+
+def quadratic_form(expr: Expression) -> Quadratic | None:
+    """(a, center) when a one-variable formula is exactly a·x² + b·x + c with a ≠ 0, else None."""
+    if len(expr.variables) != 1:
+        return None
+    try:
+        poly = sp.Poly(sp.expand(expr.sympy), expr.symbols[0])
+    except sp.PolynomialError:
+        return None
+    if poly.degree() != 2:
+        return None
+    a, b, _ = (complex(c) for c in poly.all_coeffs())
+    if a.imag or b.imag or not np.isfinite(a.real) or not np.isfinite(b.real) or a.real == 0:
+        return None
+    return Quadratic(a.real, -b.real / (2 * a.real) + 0.0)  # + 0.0 turns −0.0 into 0.0
+
+
+def quadratic_closed_form(q: Quadratic, lr: float, x0: float, steps: int) -> FloatArray:
+    """x_k = center + (x0 − center)·(1 − 2·a·lr)^k for k = 0 … steps (overflow gives ±inf)."""
+    with np.errstate(all="ignore"):
+        return q.center + quadratic_iterates(q.a, lr, x0 - q.center, steps)
+
+
+# --- 1-D runs --------------------------------------------------------------------------
+
+def _frozen(path: DescentPath) -> DescentPath:
+    for array in (path.xs, path.fs, path.grad_norms):
+        if array is not None:
+            array.flags.writeable = False
+    return path
+
+
+@lru_cache(maxsize=256)
+def run_1d(expr: Expression, x0: float, lr: float, steps: int, mode: StepMode = "plain",
+           tol: float = 0.0) -> DescentPath:
+    """Descent on a one-variable formula with its symbolic derivative; fs = f at every iterate.
+
+    tol = 0 runs every step (as the book does) unless the gradient is exactly zero.
+    Cached (an Expression is immutable); the returned arrays are read-only.
+    """
+    df = expr.diff(expr.variables[0])
+    with np.errstate(all="ignore"):
+        run = descent_path(lambda x: df(x), [x0], lr, steps, mode=mode, tol=tol)
+        fs = expr(run.xs[:, 0])
+    return _frozen(DescentPath(run.xs, fs, run.grad_norms, run.status, run.stopped_at))
+
+
+class HalvingRow(NamedTuple):
+    lr: float
+    steps: int
+    x_final: float
+    f_final: float
+    status: Status
+    stopped_at: int | None
+
+
+def halving_runs(expr: Expression, x0: float, lr: float, steps: int,
+                 first: DescentPath | None = None) -> list[HalvingRow]:
+    """The notes' lesson in three runs: (η, N), (η/2, N) and (η/2, 2N) from the same start.
+
+    first, the (η, N) run if the caller already has it, is reused; (η/2, N) is read off
+    the first N steps of the (η/2, 2N) run, so only one new run is needed.
+    """
+    first = first if first is not None else run_1d(expr, x0, lr, steps)
+    long = run_1d(expr, x0, lr / 2, 2 * steps)
+    rows = [HalvingRow(lr, steps, float(first.xs[-1, 0]), float(first.fs[-1]), first.status, first.stopped_at)]
+    if long.stopped_at is not None and long.stopped_at <= steps:
+        half = HalvingRow(lr / 2, steps, float(long.xs[-1, 0]), float(long.fs[-1]), long.status, long.stopped_at)
+    else:
+        half = HalvingRow(lr / 2, steps, float(long.xs[steps, 0]), float(long.fs[steps]), "max_steps", None)
+    rows.append(half)
+    rows.append(HalvingRow(lr / 2, 2 * steps, float(long.xs[-1, 0]), float(long.fs[-1]), long.status,
+                           long.stopped_at))
+    return rows
+
+
+def curvature_1d(expr: Expression, x: float) -> float:
+    """f''(x) from the symbolic second derivative (nan where undefined)."""
+    var = expr.variables[0]
+    with np.errstate(all="ignore"):
+        return float(expr.diff(var).diff(var)(np.array(x)))
+
+
+# --- surfaces ----------------------------------------------------------------------------
+
+@lru_cache(maxsize=64)
+def surface_from_expression(expr: Expression, window: Window = (-3.0, 3.0)) -> Surface:
+    """A Surface for a typed f(x, y): symbolic gradient and Hessian, non-finite values → nan (cached)."""
+    (fx, fy) = expr.gradient()
+    fxx, fxy, fyy = fx.diff("x"), fx.diff("y"), fy.diff("y")
+
+    def hessian(x: float, y: float) -> FloatArray:
+        with np.errstate(all="ignore"):
+            return np.array([[float(fxx(x, y)), float(fxy(x, y))], [float(fxy(x, y)), float(fyy(x, y))]])
+
+    return Surface.from_functions("custom", expr, lambda x, y: (fx(x, y), fy(x, y)), xlim=window,
+                                  ylim=window, latex=expr.latex, hessian=hessian)
+
+
+QUADRATIC_SURFACES = frozenset({"bowl", "mountain", "saddle", "elongated"})
+
+
+def is_quadratic_surface(surface: Surface, expr: Expression | None = None) -> bool:
+    """True for the quadratic presets, and for a typed formula that is a polynomial of degree ≤ 2."""
+    if expr is None:
+        return surface.key in QUADRATIC_SURFACES
+    try:
+        return sp.Poly(sp.expand(expr.sympy), *expr.symbols).total_degree() <= 2
+    except sp.PolynomialError:
+        return False
+
+
+def local_lr_bound(surface: Surface, point: ArrayLike) -> float | None:
+    """2/λ_max of the Hessian at point (inf if no positive curvature); None without a usable Hessian."""
+    if surface.hessian is None:
+        return None
+    h = np.asarray(surface.hessian(*np.asarray(point, dtype=np.float64)), dtype=np.float64)
+    if h.shape != (2, 2) or not np.all(np.isfinite(h)):
+        return None
+    return stable_lr_bound(h)
+
+
+def spread_starts(xlim: Window, ylim: Window) -> list[tuple[float, float]]:
+    """A 3 × 3 grid of starts at 15 %, 50 % and 85 % of the window, top row first."""
+    fractions = (0.15, 0.5, 0.85)
+    xs = [xlim[0] + f * (xlim[1] - xlim[0]) for f in fractions]
+    ys = [ylim[0] + f * (ylim[1] - ylim[0]) for f in reversed(fractions)]
+    return [(round(x, 3), round(y, 3)) for y in ys for x in xs]
+
+
+_NUMBER = r"[-+−]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_PAIR = rf"\s*({_NUMBER})\s*[,，]\s*({_NUMBER})\s*"
+_POINT = re.compile(rf"\({_PAIR}\)|{_PAIR}")
+
+
+def parse_points(text: str, max_points: int = 9, limit: float = 1e4) -> list[tuple[float, float]] | None:
+    """Points typed as "x, y; x, y" (brackets optional, ; or newline between points).
+
+    Returns [] for empty text and None for anything else that is not 1 … max_points
+    finite points with |coordinate| ≤ limit.
+    """
+    parts = [p for p in re.split(r"[;；\n]+", text.strip()) if p.strip()]
+    if not parts:
+        return []
+    if len(parts) > max_points:
+        return None
+    points = []
+    for part in parts:
+        match = _POINT.fullmatch(part.strip())
+        if match is None:
+            return None
+        x, y = (float(v.replace("−", "-")) for v in match.groups() if v is not None)
+        if not (abs(x) <= limit and abs(y) <= limit):
+            return None
+        points.append((x, y))
+    return points
+
+
+@lru_cache(maxsize=128)
+def descend_many_cached(surface: Surface, starts: tuple[tuple[float, float], ...], lr: float, steps: int,
+                        mode: StepMode = "plain", tol: float = 1e-8) -> tuple[DescentPath, ...]:
+    """descend_many for hashable arguments (preset or cached surfaces), cached; arrays read-only."""
+    return tuple(_frozen(p) for p in descend_many(surface, starts, lr, steps, mode, tol))
+
+
+def descend_many(surface: Surface, starts: ArrayLike, lr: float, steps: int, mode: StepMode = "plain",
+                 tol: float = 1e-8, bound: float = 1e8) -> list[DescentPath]:
+    """descent_path from every start at once, with the surface's vectorised gradient.
+
+    Follows descent_path(surface.gradient_at, start, ...) for each start: same stopping
+    rules, same rows, and the same numbers up to rounding in the last bit (vectorised
+    arithmetic), which only chaotic runs can amplify. Never warns.
+    """
+    x = np.array(starts, dtype=np.float64).reshape(-1, 2)
+    n = len(x)
+    if mode not in ("plain", "normalized") or steps < 0 or not np.isfinite(lr) or not np.all(np.isfinite(x)):
+        raise ValueError("bad mode, steps, lr or starts")
+    history = np.full((steps + 1, n, 2), np.nan)
+    norms = np.full((steps + 1, n), np.nan)
+    length = np.zeros(n, dtype=int)  # rows recorded per start
+    status = np.full(n, "max_steps", dtype=object)
+    stopped: list[int | None] = [None] * n
+    active = np.ones(n, dtype=bool)
+    g = np.zeros_like(x)
+    g_norm = np.zeros(n)
+
+    def stop(rows: NDArray[np.intp], why: str, k: int) -> None:
+        for i in rows:
+            status[i], stopped[i] = why, k
+        active[rows] = False
+
+    with np.errstate(all="ignore"):
+        for k in range(steps + 1):
+            idx = np.flatnonzero(active)
+            if idx.size == 0:
+                break
+            if k > 0:
+                direction = g[idx] / g_norm[idx, None] if mode == "normalized" else g[idx]
+                new = x[idx] - lr * direction
+                finite = np.all(np.isfinite(new), axis=1)
+                stop(idx[~finite], "diverged", k)
+                idx, new = idx[finite], new[finite]
+                x[idx] = new
+            gx, gy = surface.grad(x[idx, 0], x[idx, 1])
+            g[idx, 0], g[idx, 1] = np.broadcast_to(gx, idx.shape), np.broadcast_to(gy, idx.shape)
+            g_norm[idx] = np.sqrt(g[idx, 0] * g[idx, 0] + g[idx, 1] * g[idx, 1])  # = np.linalg.norm, bit for bit
+            history[k, idx], norms[k, idx] = x[idx], g_norm[idx]
+            length[idx] = k + 1
+            far = ~(np.sqrt(x[idx, 0] * x[idx, 0] + x[idx, 1] * x[idx, 1]) <= bound)
+            stop(idx[far], "diverged", k)
+            stop(idx[~far & (g_norm[idx] <= tol)], "converged", k)
+        paths = []
+        for i in range(n):
+            xs = history[: length[i], i].copy()
+            fs = np.asarray(surface.f(xs[:, 0], xs[:, 1]), dtype=np.float64).reshape(-1)
+            paths.append(DescentPath(xs, fs, norms[: length[i], i].copy(), status[i], stopped[i]))
+    return paths
+
+
+def first_exit(xs: ArrayLike, xlim: Window, ylim: Window | None = None) -> int | None:
+    """Index of the first iterate outside the window (x only when ylim is None), or None."""
+    p = np.asarray(xs, dtype=np.float64).reshape(len(xs), -1)
+    inside = (p[:, 0] >= xlim[0]) & (p[:, 0] <= xlim[1])
+    if ylim is not None:
+        inside &= (p[:, 1] >= ylim[0]) & (p[:, 1] <= ylim[1])
+    out = np.flatnonzero(~inside)
+    return int(out[0]) if out.size else None
+
+
+def nearest_critical(surface: Surface, point: ArrayLike, radius: float = 0.05) -> CriticalPoint | None:
+    """The known critical point within `radius`·(window diagonal) of point, nearest first."""
+    p = np.asarray(point, dtype=np.float64)
+    diagonal = float(np.hypot(surface.xlim[1] - surface.xlim[0], surface.ylim[1] - surface.ylim[0]))
+    best, best_d = None, radius * diagonal
+    for cp in surface.critical_points:
+        d = float(np.hypot(p[0] - cp.x, p[1] - cp.y))
+        if d <= best_d:
+            best, best_d = cp, d
+    return best
+
+
+def frame_indices(count: int, max_frames: int = 100) -> FloatArray:
+    """At most max_frames increasing indices into 0 … count − 1, always keeping the first and last."""
+    if count <= max_frames:
+        return np.arange(count)
+    return np.unique(np.round(np.linspace(0, count - 1, max_frames)).astype(int))
+
+
+# --- regression ------------------------------------------------------------------------
+
+def regression_hessian(x: ArrayLike, fit_intercept: bool, standardize_x: bool = False) -> FloatArray:
+    """Hessian of L = ½Σ(y − w·x − b)² in the coordinates the descent runs in.
+
+    [[Σx²]] for y = w·x; [[Σx², Σx], [Σx, n]] with an intercept; with standardised x
+    the same for z = (x − mean)/std, which is n·I.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if standardize_x:
+        x = (x - x.mean()) / x.std()
+    if not fit_intercept:
+        return np.array([[float(np.dot(x, x))]])
+    return np.array([[float(np.dot(x, x)), float(x.sum())], [float(x.sum()), float(x.size)]])
+
+
+def path_window(base: tuple[Window, Window], xs: ArrayLike, diverged: bool,
+                margin: float = 0.06) -> tuple[Window, Window]:
+    """The view for a 2-parameter path: the base box, widened to hold the whole path unless it diverged."""
+    (x0, x1), (y0, y1) = base
+    p = np.asarray(xs, dtype=np.float64).reshape(-1, 2)
+    p = p[np.all(np.isfinite(p), axis=1)]
+    if diverged or p.size == 0:
+        return (x0, x1), (y0, y1)
+    lo, hi = np.minimum(p.min(axis=0), [x0, y0]), np.maximum(p.max(axis=0), [x1, y1])
+    pad = margin * (hi - lo)
+    grow_lo, grow_hi = lo < [x0, y0], hi > [x1, y1]
+    lo, hi = np.where(grow_lo, lo - pad, lo), np.where(grow_hi, hi + pad, hi)
+    return (float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1]))
+
+
+def exit_to_mark(xs: ArrayLike, status: Status, xlim: Window, ylim: Window | None = None) -> int | None:
+    """The first iterate outside the view, when the path diverged or ended outside it; else None.
+
+    A path that only overshoots the view for a while and comes back is drawn whole.
+    """
+    first = first_exit(xs, xlim, ylim)
+    if first is None:
+        return None
+    ended_outside = first_exit(np.asarray(xs)[-1:], xlim, ylim) is not None
+    return first if status == "diverged" or ended_outside else None
+
+
+class Landscape(NamedTuple):
+    """The (w, b) loss map the regression path is drawn on, in the coordinates of the descent."""
+
+    path: FloatArray  # the iterates in view coordinates
+    optimum: tuple[float, float]
+    window: tuple[Window, Window]
+    W: FloatArray
+    B: FloatArray
+    L: FloatArray
+
+
+def regression_landscape(x: ArrayLike, y: ArrayLike, params: ArrayLike, optimum: tuple[float, float],
+                         standardize_x: bool, diverged: bool, n: int = 100) -> Landscape:
+    """Loss on an n × n grid around the start and the optimum, in (w, b) or standardised (w′, b′).
+
+    The box is centred between the start and the optimum, 1.2 times their spread and at least
+    2 wide on each axis, widened to hold the whole path unless it diverged.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    mean, std = float(x.mean()), float(x.std())
+    p = np.asarray(params, dtype=np.float64).reshape(-1, 2)
+    opt = np.array([optimum], dtype=np.float64)
+    if standardize_x:
+        p = np.column_stack(to_standardized_params(p[:, 0], p[:, 1], mean, std))
+        opt = np.column_stack(to_standardized_params(opt[:, 0], opt[:, 1], mean, std))
+    lo, hi = np.minimum(p[0], opt[0]), np.maximum(p[0], opt[0])
+    half, mid = np.maximum((hi - lo) * 0.6, 1.0), (lo + hi) / 2
+    base = ((float(mid[0] - half[0]), float(mid[0] + half[0])), (float(mid[1] - half[1]), float(mid[1] + half[1])))
+    window = path_window(base, p, diverged)
+    W, B = np.meshgrid(np.linspace(*window[0], n), np.linspace(*window[1], n))
+    Wo, Bo = to_original_params(W, B, mean, std) if standardize_x else (W, B)
+    return Landscape(p, (float(opt[0, 0]), float(opt[0, 1])), window, W, B, np.asarray(loss(Wo, Bo, x, y)))
