@@ -20,6 +20,7 @@ CONTOUR_SCALE = [[0.0, "#f7fbff"], [0.35, "#dbe7f3"], [0.7, "#b3c9de"], [1.0, "#
 CURRENT = "#000000"
 EXIT_COLOR = "#D55E00"
 FRAME_BUDGET = 60_000  # path numbers summed over all frames (float32), ≈ 0.3 MB of JSON
+MAX_PATH_LEGEND = 4  # more starts than this: the table under the chart names them, not the legend
 KIND_SYMBOL = {"min": "star", "saddle": "x-thin-open", "max": "triangle-up-open"}
 
 
@@ -275,7 +276,8 @@ def surface_figure(X: np.ndarray, Y: np.ndarray, Z: np.ndarray, panels: list[Pan
             lengths.append(n)
             style = theme.series_style(path.series, presentation)
             data.append({"type": "scatter", "x": _f32(pts[:, 0]), "y": _f32(pts[:, 1]), "mode": "lines+markers",
-                         "name": path.name, "legendgroup": path.name, "showlegend": p == 0,
+                         "name": path.name, "legendgroup": path.name,
+                         "showlegend": p == 0 and len(panel.paths) <= MAX_PATH_LEGEND,
                          "xaxis": xa, "yaxis": ya,
                          "line": {**style["line"], "width": width * 0.8},
                          "marker": {**style["marker"], "size": big * 0.55}})
@@ -307,8 +309,13 @@ def surface_figure(X: np.ndarray, Y: np.ndarray, Z: np.ndarray, panels: list[Pan
                 "text": panel.title, "x": (domain[0] + domain[1]) / 2, "y": 1.0, "xref": "paper",
                 "yref": "paper", "xanchor": "center", "yanchor": "bottom", "showarrow": False,
                 "font": {"size": theme.subplot_title_size(presentation)}})
-    layout["legend"] = {"orientation": "h", "yanchor": "bottom", "y": 1.07, "x": 0}
-    layout["margin"] = {"t": 110 if presentation else 90, "l": 60, "r": 20}
+    if len(panels) == 1:  # a square map leaves room at its side
+        layout["legend"] = {"orientation": "v", "yanchor": "top", "y": 1.0, "x": 1.02, "xanchor": "left"}
+        layout["xaxis"]["domain"] = [0, 0.72]
+        layout["margin"] = {"t": 40, "l": 60, "r": 20}
+    else:
+        layout["legend"] = {"orientation": "h", "yanchor": "bottom", "y": 1.07, "x": 0}
+        layout["margin"] = {"t": 110 if presentation else 90, "l": 60, "r": 20}
     layout["height"] = 640 if presentation else 560
     # Each frame holds every animated path up to step k (paths that stopped stay at their end).
     longest = max(lengths, default=1)
@@ -414,7 +421,7 @@ def regression_figure(x: np.ndarray, y: np.ndarray, params: np.ndarray, optimum:
         {"type": "scatter", "x": line_x, "y": line(w_opt, b_opt), "mode": "lines", "name": text.optimum,
          "line": {"color": theme.OKABE_ITO[2], "dash": "dash", "width": width}, "legendgroup": "opt"},
         {"type": "scatter", "x": line_x, "y": line(*params[last]), "mode": "lines", "name": text.fit,
-         "line": {"color": style["line"]["color"], "width": width * 1.2}},
+         "line": {"color": style["line"]["color"], "width": width * 1.2, "dash": "solid"}},
     ]
     if loss_curve is not None:
         wg, lg = loss_curve
@@ -452,8 +459,9 @@ def regression_figure(x: np.ndarray, y: np.ndarray, params: np.ndarray, optimum:
     layout["yaxis2"].update(title={"text": text.loss if loss_curve is not None else text.b_axis})
     if window is not None:
         layout["xaxis2"]["range"] = list(window[0])
-        if loss_curve is None:
-            layout["yaxis2"]["range"] = list(window[1])
+        if loss_curve is None:  # equal scales: round contours must look round
+            layout["yaxis2"].update(range=list(window[1]), scaleanchor="x2", constrain="domain")
+            layout["xaxis2"]["constrain"] = "domain"
         else:
             finite = np.asarray(loss_curve[1])[np.isfinite(loss_curve[1])]
             layout["yaxis2"]["range"] = [-0.05 * float(finite.max()), 1.08 * float(finite.max())]

@@ -92,6 +92,8 @@ def multi(key: str, label: str, options: Sequence[str], default: Sequence[str],
           max_selections: int | None = None) -> list[str]:
     """Several of ``options`` (stable ids), kept in ``?key=a&key=b``."""
     _seed_choice(key, options, default, many=True)
+    if max_selections is not None and len(st.session_state[key]) > max_selections:
+        st.session_state[key] = st.session_state[key][:max_selections]  # a link with too many ids
     value = st.multiselect(label, list(options), format_func=format_func, key=key, help=help,
                            max_selections=max_selections)
     _sync_choice(key, value, default)

@@ -307,6 +307,7 @@ def test_extreme_settings_render(params: dict) -> None:
     {"view": "nope"}, {"lr": "0.0123"}, {"lr": "nan"}, {"x0": "1e400"}, {"steps": "-5"}, {"fn": "bogus"},
     {"view": "2d", "surf": "'; DROP"}, {"view": "2d", "lrs": ["7", "x"]}, {"view": "2d", "steps2": "99999"},
     {"view": "2d", "mode": "adam"}, {"view": "reg", "fit": "quadratic"}, {"view": "reg", "w0": "inf"},
+    {"view": "2d", "lrs": ["10", "0.1", "1e-10", "0.5"]},
 ])
 def test_absurd_url_parameters_fall_back_silently(params: dict) -> None:
     at = open_page(PAGE, **params)
