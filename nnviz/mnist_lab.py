@@ -122,21 +122,21 @@ def confusion_matrix(labels: Array, predicted: Array, n_classes: int = N_CLASSES
     return cm
 
 
-def tile_mosaic(images: Array, cols: int, scale_each: bool = False) -> Array:
-    """Images (n, h, w) laid out row by row in `cols` columns, separated by one NaN pixel.
+def tile_mosaic(images: Array, cols: int, scale_each: bool = False, gap: int = 1) -> Array:
+    """Images (n, h, w) laid out row by row in `cols` columns, `gap` NaN pixels apart.
 
     With `scale_each`, every image is divided by its own max |value| (to −1…1), so weak and
     strong units are equally visible.
     """
     n, h, w = images.shape
     rows = max(math.ceil(n / cols), 1)
-    out = np.full((rows * (h + 1) - 1, cols * (w + 1) - 1), np.nan)
+    out = np.full((rows * (h + gap) - gap, cols * (w + gap) - gap), np.nan)
     for k, img in enumerate(images):
         if scale_each:
             peak = float(np.max(np.abs(img)))
             img = img / peak if peak > 0 else img
         r, c = divmod(k, cols)
-        out[r * (h + 1) : r * (h + 1) + h, c * (w + 1) : c * (w + 1) + w] = img
+        out[r * (h + gap) : r * (h + gap) + h, c * (w + gap) : c * (w + gap) + w] = img
     return out
 
 

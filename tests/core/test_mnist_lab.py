@@ -205,6 +205,9 @@ def test_first_layer_weights_and_mosaic(data) -> None:
     assert np.isnan(mosaic[28]).all() and np.isnan(mosaic[-28:, -28:]).all(), "gaps and the empty slots"
     assert np.nanmax(np.abs(mosaic)) == pytest.approx(1.0)
     assert lab.test_image(5).shape == (28, 28)
+    wide = tile_mosaic(w[:2], cols=2, gap=6)
+    assert wide.shape == (28, 62) and np.isnan(wide[:, 28:34]).all()
+    np.testing.assert_array_equal(wide[:, 34:], w[1])
 
 
 def test_probe_statistics_do_not_change_the_outcome(data) -> None:
