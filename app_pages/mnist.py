@@ -385,7 +385,7 @@ def live_panel(exp: str, speed: str, data_id: str) -> None:
     def panel() -> None:
         current: Lab = st.session_state[lab_key(exp)]
         if current.running:
-            budget = FAST_BUDGET if SPEEDS[speed] is None else None
+            budget = FAST_BUDGET if SPEEDS[speed] is None else 2 * FAST_BUDGET  # big nets: fewer steps, same pace
             current.advance(max_iters=SPEEDS[speed], time_budget=budget, now=time.monotonic())
             if not current.running:
                 st.rerun(scope="app")  # finished: stop ticking and refresh the buttons

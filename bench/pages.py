@@ -86,6 +86,11 @@ SCENARIOS = [
     Scenario("app_pages/optimizers.py", "optimizers: internals (steps)", {"view": "internals"}, _slider("steps", (60.0, 30.0))),
     Scenario("app_pages/optimizers.py", "optimizers: schedules (γ)", {"view": "schedules"}, _slider("gamma", (0.3, 0.5))),
     Scenario("app_pages/optimizers.py", "optimizers: moving averages (days)", {"view": "averaging"}, _slider("days", (90.0, 30.0))),
+    Scenario("app_pages/mnist.py", "mnist: book default (one Step)", {}, lambda at, i: at.button(key="step").click()),
+    Scenario("app_pages/mnist.py", "mnist: training tick, 10 steps (rerun while running)", {"epochs": "100"},
+             lambda at, i: at.button(key="start").click() if i == 0 else None),
+    Scenario("app_pages/mnist.py", "mnist: init comparison tick, 3 nets × 10 steps", {"exp": "init", "i_epochs": "100"},
+             lambda at, i: at.button(key="start").click() if i == 0 else None),
 ]
 
 

@@ -262,10 +262,11 @@ class Lab:
         count = 0
         if active and (max_iters is None or max_iters > 0):
             budget = None if time_budget is None else time_budget / len(active)
-            count = active[0].run(max_iters=max_iters, time_budget=budget)
-            for tr in active[1:]:
-                if count:
-                    tr.run(max_iters=count)
+            with blas_threads(1):  # the end-of-epoch evaluation too: on a busy server, threads only fight
+                count = active[0].run(max_iters=max_iters, time_budget=budget)
+                for tr in active[1:]:
+                    if count:
+                        tr.run(max_iters=count)
         for k, net in enumerate(self.nets):
             if self.trainers[k].loss_history:
                 self.stats[k] = net.layer_stats()
