@@ -16,4 +16,3 @@ for i, page in enumerate(PAGES):
         st.markdown(f"### {t(f'{page.key}.title')}")
         st.markdown(t(f"{page.key}.card"))
         st.page_link(page.script, label=t("home.open"), icon=page.icon)
-st.caption(t("home.coming"))
