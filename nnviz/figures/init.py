@@ -15,6 +15,9 @@ from nnviz.figures import theme
 
 MAX_COLUMNS = 10  # histogram panels per row: beyond that they get too narrow to read
 MAX_FRAMES = 41  # animation frames for the symmetry demo
+# Blue (negative) – white (0) – red (positive), ColorBrewer RdBu. Spelled out because the
+# unvalidated figure passes names straight to plotly.js, whose "RdBu" runs the other way.
+DIVERGING = [[0.0, "#2166ac"], [0.25, "#67a9cf"], [0.5, "#f7f7f7"], [0.75, "#ef8a62"], [1.0, "#b2182b"]]
 
 
 @dataclass(frozen=True)
@@ -216,7 +219,7 @@ def symmetry_figure(
     def traces(step: int) -> list[dict]:
         return [{
             "type": "heatmap", "z": np.round(m[step], 3), "x": weight_labels, "y": unit_labels,
-            "zmin": -zmax, "zmax": zmax, "colorscale": "RdBu", "reversescale": True,
+            "zmin": -zmax, "zmax": zmax, "colorscale": DIVERGING,
             "texttemplate": "%{z:.2f}", "textfont": {"size": text_size}, "xgap": 3, "ygap": 3,
             "showscale": p == len(panels) - 1, "colorbar": {"thickness": 18 if presentation else 14, "len": 0.8},
             "xaxis": "x" if p == 0 else f"x{p + 1}", "yaxis": "y" if p == 0 else f"y{p + 1}",
