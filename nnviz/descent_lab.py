@@ -307,13 +307,6 @@ def nearest_critical(surface: Surface, point: ArrayLike, radius: float = 0.05) -
     return best
 
 
-def frame_indices(count: int, max_frames: int = 100) -> FloatArray:
-    """At most max_frames increasing indices into 0 … count − 1, always keeping the first and last."""
-    if count <= max_frames:
-        return np.arange(count)
-    return np.unique(np.round(np.linspace(0, count - 1, max_frames)).astype(int))
-
-
 # --- regression ------------------------------------------------------------------------
 
 def regression_hessian(x: ArrayLike, fit_intercept: bool, standardize_x: bool = False) -> FloatArray:
@@ -372,8 +365,8 @@ def regression_landscape(x: ArrayLike, y: ArrayLike, params: ArrayLike, optimum:
                          standardize_x: bool, diverged: bool, n: int = 100) -> Landscape:
     """Loss on an n × n grid around the start and the optimum, in (w, b) or standardised (w′, b′).
 
-    The box is centred between the start and the optimum, 1.2 times their spread and at least
-    2 wide on each axis, widened to hold the whole path unless it diverged.
+    The box is a square centred between the start and the optimum, 1.2 times their larger
+    spread and at least 2 wide, widened to hold the whole path unless it diverged.
     """
     x = np.asarray(x, dtype=np.float64)
     mean, std = float(x.mean()), float(x.std())
@@ -383,8 +376,8 @@ def regression_landscape(x: ArrayLike, y: ArrayLike, params: ArrayLike, optimum:
         p = np.column_stack(to_standardized_params(p[:, 0], p[:, 1], mean, std))
         opt = np.column_stack(to_standardized_params(opt[:, 0], opt[:, 1], mean, std))
     lo, hi = np.minimum(p[0], opt[0]), np.maximum(p[0], opt[0])
-    half, mid = np.maximum((hi - lo) * 0.6, 1.0), (lo + hi) / 2
-    base = ((float(mid[0] - half[0]), float(mid[0] + half[0])), (float(mid[1] - half[1]), float(mid[1] + half[1])))
+    half, mid = max(float(np.max(hi - lo)) * 0.6, 1.0), (lo + hi) / 2  # a square: drawn at equal scales
+    base = ((float(mid[0] - half), float(mid[0] + half)), (float(mid[1] - half), float(mid[1] + half)))
     window = path_window(base, p, diverged)
     W, B = np.meshgrid(np.linspace(*window[0], n), np.linspace(*window[1], n))
     Wo, Bo = to_original_params(W, B, mean, std) if standardize_x else (W, B)

@@ -198,12 +198,6 @@ def test_first_exit_and_exit_to_mark():
     assert lab.first_exit(np.array([1.0, -4.0]), (-3.0, 3.0)) == 1
 
 
-def test_frame_indices_keep_first_and_last():
-    assert lab.frame_indices(5).tolist() == [0, 1, 2, 3, 4]
-    idx = lab.frame_indices(401, 100)
-    assert idx[0] == 0 and idx[-1] == 400 and len(idx) <= 100 and np.all(np.diff(idx) > 0)
-
-
 def test_ladder_has_the_rates_the_page_relies_on():
     rates = [float(r) for r in lab.LR_LADDER]
     assert rates == sorted(rates) and len(set(rates)) == len(rates)
