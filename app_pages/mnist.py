@@ -187,8 +187,8 @@ def current_lab(exp: str, specs: list[NetSpec], live: LiveSettings, data: tuple,
     return lab
 
 
-def control_bar(lab: Lab, exp: str) -> str:
-    cols = st.columns([1.25, 1, 1, 1.1, 2.6], vertical_alignment="bottom")
+def control_bar(lab: Lab, exp: str) -> None:
+    cols = st.columns([1.3, 1, 1, 1], vertical_alignment="bottom")
     if lab.running:
         cols[0].button(t("mnist.pause"), on_click=lab.pause, icon=":material/pause:", type="primary",
                        key="pause", width="stretch")
@@ -202,9 +202,6 @@ def control_bar(lab: Lab, exp: str) -> str:
                    disabled=lab.done or lab.running, width="stretch", help=t("mnist.epoch_help"))
     cols[3].button(t("mnist.reset"), on_click=request_reset, args=(exp,), icon=":material/replay:",
                    key="reset_training", width="stretch", help=t("mnist.reset_help"))
-    with cols[4]:
-        return w.choice("speed", t("mnist.speed"), list(SPEEDS), "medium",
-                        format_func=lambda s: t(f"mnist.speed_{s}"), kind="segmented", help=t("mnist.speed_help"))
 
 
 # --- live panel (a fragment: reruns on its own while training) ---------------------------------
@@ -401,10 +398,12 @@ def live_panel(exp: str, speed: str, data_id: str) -> None:
 
 
 page_header(PAGE)
-settings_col, main_col = st.columns([1, 3], gap="large")
+settings_col, main_col = st.columns([1.2, 3], gap="medium")
 with settings_col:
     experiment = w.choice("exp", t("mnist.experiment"), list(EXPERIMENTS), "book",
-                          format_func=lambda e: t(f"mnist.exp_{e}"), help=t("mnist.experiment_help"))
+                          format_func=lambda e: t(f"mnist.exp_{e}"), kind="segmented", help=t("mnist.experiment_help"))
+    chosen_speed = w.choice("speed", t("mnist.speed"), list(SPEEDS), "medium",
+                            format_func=lambda s: t(f"mnist.speed_{s}"), kind="segmented", help=t("mnist.speed_help"))
     data, data_id = data_source()
     net_specs, live_settings = settings(experiment)
 lab_now = current_lab(experiment, net_specs, live_settings, data, data_id)
@@ -412,5 +411,5 @@ with main_col:
     pending = spec_changes(lab_now, net_specs, data_id)
     if pending:
         st.warning(t("mnist.pending", names=", ".join(pending)), icon=":material/info:")
-    chosen_speed = control_bar(lab_now, experiment)
+    control_bar(lab_now, experiment)
     live_panel(experiment, chosen_speed, lab_now.data_id)

@@ -217,7 +217,7 @@ def prediction_figure(image: np.ndarray, probabilities: np.ndarray, true_label: 
         {"type": "bar", "x": labels, "y": np.round(probabilities, 4), "showlegend": False,
          "text": [f"{p:.0%}" if p >= 0.005 else "" for p in probabilities], "textposition": "outside",
          "cliponaxis": False, "marker": {"color": colors, "line": {"color": "#000", "width": outline},
-                                          "pattern": {"shape": patterns}},
+                                          "pattern": {"shape": patterns, "fgcolor": "#ffffff", "fillmode": "overlay"}},
          "hovertemplate": "%{x}: %{y:.2%}<extra></extra>", **_axes(2)},
     ]
     layout = theme.side_by_side(titles, presentation, gap=0.08)
@@ -253,7 +253,8 @@ def layers_figure(nets: list[LayerBars], titles: tuple[str, str, str], x_title: 
     data = []
     for i, net in enumerate(nets):
         color = theme.OKABE_ITO[i % 8]
-        marker = {"color": color, "pattern": {"shape": PATTERNS[i % len(PATTERNS)], "fgcolor": "#ffffff"}}
+        marker = {"color": color, "pattern": {"shape": PATTERNS[i % len(PATTERNS)], "fgcolor": "#ffffff",
+                                              "fillmode": "overlay", "size": 8}}
         for col, values in ((1, net.act_std), (2, net.grad_rms), (3, net.off)):
             ys = [None if v is None or not math.isfinite(v) else v for v in values]
             data.append({"type": "bar", "x": net.layers, "y": ys, "name": net.name, "legendgroup": net.name,

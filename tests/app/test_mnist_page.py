@@ -171,9 +171,9 @@ def test_init_comparison_overlays_three_networks() -> None:
     names = {tr["name"] for tr in figures(at)[0]["data"] if tr.get("showlegend", True)}
     assert {"std 0.01", "Xavier √(1/n)", "He √(2/n)"} <= names
     trained = lab(at, "init").iteration
-    at.selectbox(key="exp").set_value("book").run()
+    at.segmented_control(key="exp").set_value("book").run()
     assert lab(at, "book").iteration == 0, "each experiment has its own run"
-    at.selectbox(key="exp").set_value("init").run()
+    at.segmented_control(key="exp").set_value("init").run()
     assert_clean(at)
     assert lab(at, "init").iteration == trained == 40
 
