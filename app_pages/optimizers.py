@@ -33,6 +33,15 @@ TOLERANCES = ["1e-2", "1e-3", "1e-4", "1e-6"]
 BETAS = (0.5, 0.9, 0.99)
 MAP_GRID, SMALL_GRID, SURFACE_GRID = 100, 70, 60
 VIEWS = ["race", "multiples", "internals", "schedules", "averaging"]
+# Update rules in LaTeX (the same in both languages), shown above the internals table.
+UPDATE_RULES = {
+    "sgd": r"W \leftarrow W - \eta\, g",
+    "momentum": r"v \leftarrow \alpha v - \eta\, g, \qquad W \leftarrow W + v",
+    "nesterov": r"v \leftarrow \mu v - \eta\, g, \qquad W \leftarrow W + \mu v - \eta\, g",
+    "adagrad": r"h \leftarrow h + g \odot g, \qquad W \leftarrow W - \frac{\eta}{\sqrt{h} + \varepsilon}\, g",
+    "rmsprop": r"h \leftarrow \rho h + (1-\rho)\, g \odot g, \qquad W \leftarrow W - \frac{\eta}{\sqrt{h} + \varepsilon}\, g",
+    "adam": r"m \leftarrow \beta_1 m + (1-\beta_1) g,\; v \leftarrow \beta_2 v + (1-\beta_2)\, g \odot g,\; \hat m = \frac{m}{1-\beta_1^t},\; \hat v = \frac{v}{1-\beta_2^t},\; W \leftarrow W - \frac{\eta\, \hat m}{\sqrt{\hat v} + \varepsilon}",
+}
 # The book's comparison figure as a one-click preset (widget key → value).
 BOOK_PRESET = {"surface": "elongated", "opts": DEFAULT_OPTIMIZERS, "mode": "book", "steps": 30, "noise": 0.0,
                "own_start": False, "view": "multiples",
@@ -370,7 +379,7 @@ def internals_view(s: Setup) -> None:
                            minima(s.surface), s.surface.f_min, s.steps, labels(), presentation())
     chart(fig, PAGE, alt=t("optimizers.alt_race", names=label), settings=settings(s) | {"inspect": r.name})
     escape_notes(s, [path], [label])
-    st.latex(t(f"optimizers.rule_{r.name}"))
+    st.latex(UPDATE_RULES[r.name])
     st.markdown(t("optimizers.internals_lead"))
     st.dataframe(internals_table(path), hide_index=True, width="stretch", height=360)
     show_code(OPTIMIZERS[r.name]._step, oa.effective_rates)
@@ -401,17 +410,24 @@ def schedules_view(s: Setup) -> None:
     with cols[3]:
         warmup = int(w.slider("warmup", t("optimizers.warmup"), 0, 50, 0, step=1))
     overrides: dict[str, object] = {}
+    left, right, _ = st.columns([1, 1, 2])
     if sched == "step":
-        overrides = {"step_size": int(w.slider("step_size", t("optimizers.step_size"), 1, 100, 10, step=1)),
-                     "gamma": w.slider("gamma", "γ", 0.05, 0.95, 0.5, step=0.05)}
+        with left:
+            overrides["step_size"] = int(w.slider("step_size", t("optimizers.step_size"), 1, 100, 10, step=1))
+        with right:
+            overrides["gamma"] = w.slider("gamma", "γ", 0.05, 0.95, 0.5, step=0.05)
     elif sched == "multistep":
-        marks = tuple(sorted({max(1, int(s.steps * f)) for f in (0.3, 0.6, 0.8)}))
-        overrides = {"milestones": marks, "gamma": w.slider("gamma", "γ", 0.05, 0.95, 0.5, step=0.05)}
-        st.caption(t("optimizers.milestones", marks=", ".join(map(str, marks))))
+        overrides["milestones"] = tuple(sorted({max(1, int(s.steps * f)) for f in (0.3, 0.6, 0.8)}))
+        with left:
+            overrides["gamma"] = w.slider("gamma", "γ", 0.05, 0.95, 0.5, step=0.05)
+        with right:
+            st.caption(t("optimizers.milestones", marks=", ".join(map(str, overrides["milestones"]))))
     elif sched == "exponential":
-        overrides = {"gamma": w.slider("egamma", "γ", 0.5, 0.999, 0.9, step=0.001, fmt="%.3f")}
+        with left:
+            overrides["gamma"] = w.slider("egamma", "γ", 0.5, 0.999, 0.9, step=0.001, fmt="%.3f")
     elif sched == "cosine":
-        overrides = {"t_max": int(w.slider("t_max", "T_max", 1, 300, 30, step=1))}
+        with left:
+            overrides["t_max"] = int(w.slider("t_max", "T_max", 1, 300, 30, step=1))
     hyper = {hp.name: hp.default for hp in hyper_params(opt)} | {"lr": base}
     r = Run(opt, tuple(sorted(hyper.items())))
     spec = (sched, base, warmup, tuple(sorted(overrides.items())))

@@ -137,7 +137,7 @@ def _animation(ks: list[int], labels: dict, presentation: bool) -> dict:
     pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}
     return {
         "updatemenus": [{
-            "type": "buttons", "direction": "left", "showactive": False, "x": 0, "y": -0.12,
+            "type": "buttons", "direction": "left", "showactive": False, "x": 0, "y": -0.2,
             "xanchor": "left", "yanchor": "top", "pad": {"r": 10, "t": 0}, "font": {"size": size},
             "buttons": [
                 {"label": f"▶ {labels['play']}", "method": "animate", "args": [names, play]},
@@ -145,7 +145,7 @@ def _animation(ks: list[int], labels: dict, presentation: bool) -> dict:
             ],
         }],
         "sliders": [{
-            "active": len(ks) - 1, "x": 0.17, "len": 0.83, "y": -0.06, "yanchor": "top", "pad": {"t": 0, "b": 0},
+            "active": len(ks) - 1, "x": 0.17, "len": 0.83, "y": -0.15, "yanchor": "top", "pad": {"t": 0, "b": 0},
             "currentvalue": {"prefix": f"{labels['step']} ", "font": {"size": size}}, "font": {"size": size - 2},
             "steps": [{"label": n, "method": "animate",
                        "args": [[n], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}]}
@@ -197,8 +197,8 @@ def race_figure(grid: Grid, paths: list[PathSeries], start: tuple[float, float],
             for text, x in ((labels["map_title"], split / 2), (labels["loss_title"], (split + 1.08) / 2))
         ],
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.09, "x": 0},
-        "margin": {"t": 115 if presentation else 95, "b": 120 if animate else 50},
-        "height": theme.height(presentation) + (70 if animate else 0),
+        "margin": {"t": 115 if presentation else 95, "b": 150 if animate else 50},
+        "height": theme.height(presentation) + (100 if animate else 0),
     }
     if not animate:
         return theme.figure(data, layout, presentation)
@@ -223,7 +223,7 @@ def multiples_figure(grid: Grid, paths: list[PathSeries], titles: list[str], sta
     n = max(len(paths), 1)
     cols = 2 if n <= 4 else 3
     rows = math.ceil(n / cols)
-    gap_x, gap_y = 0.06, 0.12 if presentation else 0.1
+    gap_x, gap_y = 0.06, 0.2 if presentation else 0.16
     width, height = (1 - gap_x * (cols - 1)) / cols, (1 - gap_y * (rows - 1)) / rows
     data: list[dict] = []
     layout: dict = {"annotations": [], "showlegend": False,
