@@ -149,7 +149,7 @@ def surface_view() -> None:
 def direction_controls(grad: np.ndarray) -> float:
     profile = directional_profile(grad if np.all(np.isfinite(grad)) else np.zeros(2))
     star = np.degrees(profile.theta_max)
-    columns = st.columns([3, 1, 1, 1])
+    columns = st.columns([2.4, 1, 1, 1.4])
     with columns[0]:
         theta = w.slider("theta", s("theta"), 0.0, 360.0, 30.0, step=0.1, help=s("theta_help"), fmt="%.1f°")
     snaps = (("snap_up", star), ("snap_down", (star + 180) % 360), ("snap_level", (star + 90) % 360))
@@ -340,12 +340,7 @@ def examples_view() -> None:
 
 
 page_header(PAGE)
-head, side = st.columns([5, 1.3], vertical_alignment="bottom")
-with head:
-    view = w.choice("view", s("view"), VIEWS, "surface", format_func=lambda v: s(f"view_{v}"), kind="segmented")
-book = False
-if view == "field":
-    with side:
-        book = w.toggle("book", s("book"), help=s("book_help"))
+view = w.choice("view", s("view"), VIEWS, "surface", format_func=lambda v: s(f"view_{v}"), kind="segmented")
+book = w.toggle("book", s("book"), help=s("book_help")) if view == "field" else False
 {"surface": surface_view, "directional": directional_view, "lab": lab_view, "examples": examples_view,
  "field": lambda: field_view(book)}[view]()

@@ -155,7 +155,6 @@ def surface_figure(X: np.ndarray, Y: np.ndarray, Z: np.ndarray, point: tuple[flo
     data: list[dict] = [{
         "type": "surface", "x": _r(X[0]), "y": _r(Y[:, 0]), "z": _r(Z, 4), "colorscale": SURFACE_SCALE,
         "opacity": 0.85, "showscale": False, "scene": "scene", "name": "f",
-        "contours": {"z": {"show": True, "usecolormap": True, "project": {"z": True}, "width": 1}},
         "hovertemplate": "x=%{x:.2f}<br>y=%{y:.2f}<br>f=%{z:.3g}<extra></extra>",
     }]
     finite_p = np.isfinite(fp) and np.all(np.isfinite(grad))
