@@ -114,7 +114,7 @@ def hyper_controls(prefix: str, opt: str) -> list[tuple[str, float]]:
     """The optimizer's other hyper-parameters, from the same registry as the Optimizers page."""
     values = []
     for hp in hyper_params(opt)[1:]:
-        key, label = f"{prefix}{opt}_{hp.name}", f"{t('mnist.hp_' + hp.name)} {SYMBOLS.get(hp.name, '')}"
+        key, label = f"{prefix}{opt}_{hp.name}", f"{t(f'mnist.hp_{hp.name}')} {SYMBOLS.get(hp.name, '')}"
         if hp.log:
             ladder = [f"{v:g}" for v in sorted({*EPS_LADDER, hp.default})]
             values.append((hp.name, float(w.choice(key, label, ladder, f"{hp.default:g}", kind="slider"))))
@@ -367,6 +367,8 @@ def layers_view(lab: Lab, exp: str) -> None:
     table = pd.DataFrame(rows)
     if len(lab.specs) == 1:
         table = table.drop(columns=[t("mnist.col_net")])
+    if relu:  # |f′| < 0.01 is just "output 0" for ReLU: the zero column says it already
+        table = table.drop(columns=[t("mnist.col_saturated")])
     st.dataframe(table, hide_index=True, width="stretch")
     show_code(MultiLayerNet.layer_stats)
 

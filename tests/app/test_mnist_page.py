@@ -270,3 +270,14 @@ def test_optimizer_hyper_parameters_come_from_the_registry() -> None:
     assert type(opt).__name__ == "Adam" and opt.lr == 0.001 and opt.beta1 == 0.9
     at.slider(key="adam_beta1").set_value(0.5).run()
     assert lab(at).trainers[0].optimizer.beta1 == 0.5
+
+
+@pytest.mark.parametrize("opt", ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"])
+def test_every_optimizer_offers_its_hyper_parameters(opt: str) -> None:
+    at = open_page(PAGE, lang="zh", opt=opt)
+    assert_clean(at)
+    from nnviz.optimizers import hyper_params
+    names = [hp.name for hp in hyper_params(opt)[1:]]
+    keys = {el.key for el in [*at.slider, *at.select_slider]}
+    assert {f"{opt}_{n}" for n in names} <= keys
+    assert type(lab(at).trainers[0].optimizer).__name__.lower() == opt
