@@ -24,7 +24,7 @@ Array = np.ndarray
 Data = tuple[tuple[Array, Array], tuple[Array, Array]]
 
 N_CLASSES = 10
-SMOOTHING = 0.95
+SMOOTHING = 0.9
 MAX_CURVE_POINTS = 1000
 RATE_MEMORY = 0.7
 INIT_IDS = ("0.01", "xavier", "he", "1")
