@@ -206,7 +206,7 @@ def curve_figure(grid: np.ndarray, values: np.ndarray, xs: np.ndarray, fs: np.nd
         {"x": px[: j + 1], "y": pf[: j + 1]}, {"x": px[j:j + 1], "y": pf[j:j + 1]},
         {"x": list(range(j + 1)), "y": px[: j + 1]}, {"x": [int(j)], "y": px[j:j + 1]},
     ]} for j in ks]
-    return theme.animated_figure(data, layout, frames, presentation)
+    return theme.figure(data, layout, presentation, frames=frames)
 
 
 # --- 2-D --------------------------------------------------------------------------------
@@ -332,7 +332,7 @@ def surface_figure(X: np.ndarray, Y: np.ndarray, Z: np.ndarray, panels: list[Pan
             frame_data.append({"x": px[upto:upto + 1], "y": py[upto:upto + 1]})
         frames.append({"name": str(int(k)), "traces": trace_ids, "data": frame_data})
     _animation(layout, ks, text.animation, presentation)
-    return theme.animated_figure(data, layout, frames, presentation)
+    return theme.figure(data, layout, presentation, frames=frames)
 
 
 def surface_3d_figure(X: np.ndarray, Y: np.ndarray, Z: np.ndarray, paths: list[Path2D],
@@ -489,4 +489,4 @@ def regression_figure(x: np.ndarray, y: np.ndarray, params: np.ndarray, optimum:
         {"x": px[k:k + 1], "y": py[k:k + 1]},
     ]} for k in ks]
     _animation(layout, ks, text.animation, presentation)
-    return theme.animated_figure(data, layout, frames, presentation)
+    return theme.figure(data, layout, presentation, frames=frames)

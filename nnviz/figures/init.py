@@ -30,17 +30,6 @@ class HistPanel:
     title: str = ""
 
 
-def _unvalidated_figure(data: list[dict], layout: dict, presentation: bool, frames: list[dict] | None = None) -> go.Figure:
-    """Like `theme.figure` (same template and default height) but without Plotly's validation.
-
-    For figures with many traces, axes or frames (a 4 × 10 histogram grid, 41 animation
-    frames), validation is most of the rerun time; tests/app/test_init_page.py reads the JSON
-    the browser receives instead.
-    """
-    full_layout = {"template": theme.template(presentation), "height": theme.height(presentation), **layout}
-    return go.Figure(data=data, layout=full_layout, frames=frames, _validate=False)
-
-
 def layer_columns(layers: int, max_columns: int = MAX_COLUMNS) -> list[int]:
     """Indices of the layers to show in one row: all of them, or ``max_columns`` evenly spaced ones
     that always include the first and the last layer."""
@@ -149,7 +138,7 @@ def histogram_grid(
     per_row = (240 if presentation else 200) if n_rows > 1 else (380 if presentation else 330)
     layout["margin"] = {"l": left, "r": 15, "t": 30 if has_titles else 15, "b": 85 if presentation else 70}
     layout["height"] = per_row * n_rows + layout["margin"]["t"] + layout["margin"]["b"] + 40 * has_titles
-    return _unvalidated_figure(data, layout, presentation)
+    return theme.figure(data, layout, presentation)
 
 
 def std_by_layer(
@@ -263,7 +252,7 @@ def symmetry_figure(
     }]
     layout["margin"] = {"t": 90 if presentation else 75, "b": 150 if presentation else 120, "l": 110, "r": 20}
     layout["height"] = 600 if presentation else 500
-    return _unvalidated_figure(traces(shown[-1]), layout, presentation, frames)
+    return theme.figure(traces(shown[-1]), layout, presentation, frames=frames)
 
 
 def loss_figure(series: list[tuple[str, np.ndarray]], title: str, x_title: str, y_title: str,

@@ -39,26 +39,6 @@ class Grid:
     z: np.ndarray
 
 
-class AnimatedFigure(go.Figure):
-    """A figure whose animation frames are kept as plain dicts and added to ``to_dict()``.
-
-    Plotly would build (and validate) one object per frame trace, about 0.6 ms
-    each: hundreds of them would blow the page's time budget. Data and layout
-    are still validated; the frames only repeat x/y of existing path traces, and
-    the tests validate the whole figure with Plotly once.
-    """
-
-    def __init__(self, data: list[dict], layout: dict, frames: list[dict], presentation: bool = False) -> None:
-        super().__init__(data=data, layout={"template": theme.template(presentation),
-                                            "height": theme.height(presentation), **layout})
-        self._raw_frames = frames
-
-    def to_dict(self) -> dict:
-        out = super().to_dict()
-        out["frames"] = self._raw_frames
-        return out
-
-
 def _a(values: np.ndarray, digits: int = 4) -> np.ndarray:
     """Rounded floats as an array (sent as a typed array; NaN draws a gap)."""
     with np.errstate(all="ignore"):
@@ -210,7 +190,7 @@ def race_figure(grid: Grid, paths: list[PathSeries], start: tuple[float, float],
          "data": [{"type": "scatter", "x": _r(p.points[: k + 1, 0]), "y": _r(p.points[: k + 1, 1])} for p in paths]}
         for k in ks
     ]
-    return AnimatedFigure(data, layout, frames, presentation)
+    return theme.figure(data, layout, presentation, frames=frames)
 
 
 def grid_range(values: np.ndarray) -> tuple[float, float]:

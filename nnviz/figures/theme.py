@@ -71,23 +71,25 @@ def template(presentation: bool = False) -> go.layout.Template:
     )
 
 
-def apply(fig: go.Figure, presentation: bool = False) -> go.Figure:
-    """Give ``fig`` the app's template, title sizes and height (in place) and return it."""
-    fig.update_layout(template=template(presentation))
-    fig.update_annotations(font_size=subplot_title_size(presentation))
-    if fig.layout.height is None:
-        fig.update_layout(height=height(presentation))
-    return fig
+@cache
+def _template_dict(presentation: bool) -> dict:
+    return template(presentation).to_plotly_json()
 
 
-def figure(data: list[dict], layout: dict, presentation: bool = False) -> go.Figure:
-    """Build a figure from plain dicts in one validation pass, with the app's look.
+def figure(data: list[dict], layout: dict, presentation: bool = False,
+           frames: list[dict] | None = None) -> go.Figure:
+    """Build a figure from plain dicts, with the app's look, skipping Plotly's Python validation.
 
-    Much faster than adding traces and shapes one by one (Plotly validates
-    every call), which keeps page reruns well under the 150 ms budget.
+    Validation is most of a page's rerun time (20 ms for a plain figure, hundreds
+    for a hundred animation frames), so figures are assembled as the dict the
+    browser receives: NumPy arrays in the traces are sent as base64 typed arrays,
+    ``frames`` (plain dicts) drive client-side animation. Named colour scales go
+    to plotly.js as written. ``tests/app/test_figures_valid.py`` validates the
+    figures of every page once, so a typo still fails a test.
     """
-    full_layout = {"template": template(presentation), "height": height(presentation), **layout}
-    return go.Figure(data=data, layout=full_layout)
+    convert_to_base64(data)
+    full_layout = {"template": _template_dict(presentation), "height": height(presentation), **layout}
+    return go.Figure(data=data, layout=full_layout, frames=frames or None, _validate=False)
 
 
 def side_by_side(titles: tuple[str, str], presentation: bool = False, gap: float = 0.08) -> dict:
@@ -105,44 +107,3 @@ def side_by_side(titles: tuple[str, str], presentation: bool = False, gap: float
             for title, x in zip(titles, (half / 2, 1 - half / 2))
         ],
     }
-
-
-class AnimatedFigure(go.Figure):
-    """A figure kept as plain dicts, outside Plotly's Python validation, with animation frames.
-
-    Validating and deep-copying a hundred frames, their slider steps and the traces costs
-    hundreds of milliseconds per rerun; here the figure is assembled once as the dict the
-    browser receives. ``to_dict()`` (what Streamlit and ``plotly.io.to_json`` send) returns
-    it, with NumPy arrays base64-encoded as Plotly does. Layout changes made later with
-    ``update_layout`` (e.g. ``chart(height=…)``) still apply, except a template. Tests validate these figures
-    by rebuilding them as ``go.Figure(fig.to_dict())``.
-    """
-
-    def __init__(self, data: list[dict], layout: dict, frames: list[dict]) -> None:
-        super().__init__()
-        self._raw = {"data": data, "layout": layout, "frames": frames}
-
-    @property
-    def raw_frames(self) -> list[dict]:
-        return self._raw["frames"]
-
-    def to_dict(self) -> dict:
-        later = {k: v for k, v in super().to_dict()["layout"].items() if k != "template"}  # Plotly's default
-        data = [dict(trace) for trace in self._raw["data"]]
-        convert_to_base64(data)  # NumPy arrays live in the traces; layout and frames hold plain values
-        result = {"data": data, "layout": {**self._raw["layout"], **later}}
-        if self._raw["frames"]:
-            result["frames"] = self._raw["frames"]
-        return result
-
-
-@cache
-def _template_dict(presentation: bool) -> dict:
-    return template(presentation).to_plotly_json()
-
-
-def animated_figure(data: list[dict], layout: dict, frames: list[dict], presentation: bool = False) -> AnimatedFigure:
-    """Like ``figure``, unvalidated and with client-side animation: ``frames`` are plain dicts
-    (list data), and ``layout`` may hold the ``updatemenus`` and ``sliders`` that drive them."""
-    full_layout = {"template": _template_dict(presentation), "height": height(presentation), **layout}
-    return AnimatedFigure(data, full_layout, frames)

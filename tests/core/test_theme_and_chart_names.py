@@ -21,7 +21,15 @@ def test_presentation_is_larger() -> None:
     assert theme.line_width(True) > theme.line_width(False)
 
 
-def test_apply_sets_template_and_height() -> None:
-    fig = theme.apply(go.Figure(go.Scatter(x=[0, 1], y=[0, 1])), presentation=True)
-    assert fig.layout.template.layout.font.size == theme.template(True).layout.font.size
-    assert fig.layout.height == 560
+def test_figure_has_template_height_and_typed_arrays() -> None:
+    import numpy as np
+
+    fig = theme.figure([{"type": "scatter", "x": np.array([0.0, 1.0]), "y": np.array([0.0, 1.0])}],
+                       {"title": {"text": "t"}}, presentation=True,
+                       frames=[{"name": "0", "data": [{"x": [0, 1], "y": [1, 0]}]}])
+    spec = fig.to_dict()
+    assert spec["layout"]["template"]["layout"]["font"]["size"] == theme.font_size(True)
+    assert spec["layout"]["height"] == theme.height(True)
+    assert "bdata" in spec["data"][0]["x"], "NumPy arrays travel as base64 typed arrays"
+    assert spec["frames"][0]["name"] == "0"
+    go.Figure(spec)  # and the whole thing is valid Plotly
