@@ -89,7 +89,22 @@ def figure(data: list[dict], layout: dict, presentation: bool = False,
     """
     convert_to_base64(data)
     full_layout = {"template": _template_dict(presentation), "height": height(presentation), **layout}
-    return go.Figure(data=data, layout=full_layout, frames=frames or None, _validate=False)
+    return _Figure(data=data, layout=full_layout, _validate=False, raw_frames=frames or [])
+
+
+class _Figure(go.Figure):
+    """A go.Figure whose animation frames stay plain dicts: Plotly would turn every
+    frame trace into an object (about 0.6 ms each, hundreds per figure)."""
+
+    def __init__(self, *args, raw_frames: list[dict], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._raw_frames = raw_frames
+
+    def to_dict(self) -> dict:
+        spec = super().to_dict()
+        if self._raw_frames:
+            spec["frames"] = self._raw_frames
+        return spec
 
 
 def side_by_side(titles: tuple[str, str], presentation: bool = False, gap: float = 0.08) -> dict:
