@@ -48,7 +48,7 @@ SIZES = [(1920, 1080), (1280, 720)]
 LANGS = ["en", "zh"]
 
 
-def wait_for_app(page, charts: int, timeout_ms: int = 30_000) -> None:
+def wait_for_app(page, charts: int, timeout_ms: int = 60_000) -> None:
     """Until the script has finished and at least ``charts`` Plotly charts (and every chart) have drawn."""
     page.wait_for_selector("[data-testid='stMain'] h1", timeout=timeout_ms)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
