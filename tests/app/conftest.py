@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,6 +42,8 @@ def assert_clean(at: AppTest) -> None:
     assert not at.exception, [e.message for e in at.exception]
 
 
-@pytest.fixture
-def page_opener():
-    return open_page
+def assert_silent_fallback(at: AppTest) -> None:
+    """An absurd URL parameter: no exception, no error message, and still a figure."""
+    assert_clean(at)
+    assert not at.error, [e.value for e in at.error]
+    assert figures(at)
