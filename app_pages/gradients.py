@@ -166,7 +166,7 @@ def directional_view() -> None:
     X, Y, Z = surface_grid(surface, GRID)
     warn_undefined(Z, fp, grad)
     finite_grad = grad if np.all(np.isfinite(grad)) else np.zeros(2)
-    u = np.round([np.cos(np.radians(theta)), np.sin(np.radians(theta))], 12) + 0.0
+    u = gr.direction_from_angle(theta)
     profile = directional_profile(finite_grad)
     labels = {k: s(f"dir_{k}") for k in ("title_map", "title_polar", "u", "grad", "descent", "level", "path",
                                          "max", "min", "zero", "current")}
@@ -311,7 +311,7 @@ def examples_view() -> None:
         labels = {k: s(f"dir_{k}") for k in ("title_map", "title_polar", "u", "grad", "descent", "level", "path",
                                              "max", "min", "zero", "current")}
         labels["pick"] = ""
-        u = np.array([np.cos(profile.theta_max), np.sin(profile.theta_max)])
+        u = gr.direction_from_angle(theta)
         chart(fig.direction_figure(X, Y, Z, point, grad, u, theta, profile, labels, presentation()), PAGE,
               alt=s("alt_example"), caption=s("caption_example"), settings={"example": "mountain"})
     with right:

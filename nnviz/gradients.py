@@ -88,6 +88,13 @@ def line_slice(surface: Surface, point: ArrayLike, direction: ArrayLike, half_le
     return Slice(t, values, surface.value_at(p), slope)
 
 
+def direction_from_angle(theta_degrees: float) -> FloatArray:
+    """The unit vector u = (cos θ, sin θ) for θ in degrees, with round-off below 1e-12 removed
+    (so θ = 90° gives exactly (0, 1), not (6e-17, 1))."""
+    theta = np.radians(theta_degrees)
+    return np.round([np.cos(theta), np.sin(theta)], 12) + 0.0
+
+
 def angle_between(a: ArrayLike, b: ArrayLike) -> float:
     """The angle α ∈ [0, π] between two non-zero vectors (nan if either is zero)."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)

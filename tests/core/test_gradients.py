@@ -15,6 +15,7 @@ from nnviz.gradients import (
     angle_between,
     axis_slices,
     book_function,
+    direction_from_angle,
     bowl_example,
     lab_errors,
     lab_estimates,
@@ -153,3 +154,15 @@ def test_contour_levels_switch_to_log_for_rosenbrock_only():
         levels, is_log = contour_levels(s.f(X, Y))
         assert is_log is expect_log, key
         assert np.all(np.isfinite(levels))
+
+
+@pytest.mark.parametrize("theta", [0.0, 30.0, 90.0, 135.0, 180.0, 270.0, 359.5])
+def test_direction_from_angle_is_the_unit_vector(theta: float) -> None:
+    u = direction_from_angle(theta)
+    assert np.hypot(*u) == pytest.approx(1.0)
+    assert np.degrees(np.arctan2(u[1], u[0])) % 360 == pytest.approx(theta, abs=1e-9)
+
+
+def test_direction_from_angle_is_exact_on_the_axes() -> None:
+    np.testing.assert_array_equal(direction_from_angle(90.0), [0.0, 1.0])
+    np.testing.assert_array_equal(direction_from_angle(180.0), [-1.0, 0.0])
