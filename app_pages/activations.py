@@ -101,7 +101,7 @@ def depth_panel() -> None:
     for key in chosen:
         activation = act.get(key)
         if mode == "best":
-            values = act.max_derivative(activation) ** np.arange(1, depth + 1)
+            values = act.best_case_factors(activation, depth)
         else:
             values = act.chain_derivatives(activation, x0, depth)[1]
         series.append((name(key), values))
@@ -112,7 +112,7 @@ def depth_panel() -> None:
     for column, (label, values) in zip(metrics * 3, series):
         column.metric(t("activations.after_layers", name=label, depth=depth), f"{values[-1]:.3g}")
     st.markdown(t("activations.depth_lesson"))
-    show_code(act.max_derivative, act.chain_derivatives)
+    show_code(act.best_case_factors, act.max_derivative, act.chain_derivatives)
 
 
 def softmax_panel() -> None:

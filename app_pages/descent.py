@@ -9,6 +9,7 @@ from nnviz import regression as reg
 from nnviz.descent import DescentPath, descent_path, quadratic_regime, stable_lr_bound
 from nnviz.expr import parse
 from nnviz.figures import descent as figs
+from nnviz.optimizer_analysis import quadratic_insight
 from nnviz.surfaces import get_surface, surface_grid
 from nnviz.ui import widgets as w
 from nnviz.ui.chart import chart
@@ -303,9 +304,9 @@ def line_fit() -> None:
         else:
             metrics[2].metric(t("descent.metric_loss", n=run.steps_taken), f"{run.fs[-1]:.6g}")
         if intercept:
-            eig = np.linalg.eigvalsh(hessian)
-            st.markdown(t("descent.reg_bound", bound=bound, eig=", ".join(f"{e:.4g}" for e in eig),
-                          cond=eig[-1] / eig[0]))
+            insight = quadratic_insight(hessian)
+            st.markdown(t("descent.reg_bound", bound=bound, eig=", ".join(f"{e:.4g}" for e in insight.eigenvalues),
+                          cond=insight.condition))
             st.markdown(t("descent.reg_lesson"))
         else:
             st.markdown(t("descent.w_star_formula", w=w_star) + " " + t("descent.reg_bound_1", bound=bound))

@@ -234,6 +234,11 @@ def max_derivative(act: Activation, x: Array | None = None) -> float:
     return float(np.max(np.abs(act.df(grid))))
 
 
+def best_case_factors(act: Activation, depth: int) -> Array:
+    """(max |f'|)^L for L = 1 … depth: the most gradient L stacked layers can pass back."""
+    return max_derivative(act) ** np.arange(1, depth + 1)
+
+
 def chain_derivatives(act: Activation, x0: float, depth: int) -> tuple[Array, Array]:
     """Pass x0 through ``depth`` stacked copies of f (unit weights).
 

@@ -121,6 +121,11 @@ def test_max_derivative() -> None:
     assert act.max_derivative(act.get("sigmoid")) ** 5 == pytest.approx(0.0009765625)
 
 
+def test_best_case_factors_are_powers_of_the_largest_slope() -> None:
+    np.testing.assert_allclose(act.best_case_factors(act.get("sigmoid"), 5), [0.25, 0.0625, 0.015625, 0.00390625, 0.0009765625])
+    np.testing.assert_allclose(act.best_case_factors(act.get("relu"), 3), [1.0, 1.0, 1.0])
+
+
 def test_chain_derivatives_match_finite_difference_of_the_stack() -> None:
     for key in ("sigmoid", "tanh", "silu"):
         a = act.get(key)
