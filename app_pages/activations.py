@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from nnviz import activations as act
-from nnviz.calculus import numerical_diff
-from nnviz.expr import Expression, parse
+from nnviz.core import functions as act
+from nnviz.core.gradient import numerical_diff
+from nnviz.core.expr import Expression, parse
 from nnviz.figures.activations import Curve, Probe, functions_figure, softmax_figure, vanishing_figure
 from nnviz.ui import widgets as w
 from nnviz.ui.chart import chart

@@ -4,13 +4,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from nnviz import descent_lab as lab
-from nnviz import regression as reg
-from nnviz.descent import DescentPath, descent_path, quadratic_regime, stable_lr_bound
-from nnviz.expr import parse
+from nnviz.lessons import descent as lab
+from nnviz.core import regression as reg
+from nnviz.core.descent import DescentPath, descent_path, quadratic_regime, stable_lr_bound
+from nnviz.core.expr import parse
 from nnviz.figures import descent as figs
-from nnviz.optimizer_analysis import quadratic_insight
-from nnviz.surfaces import get_surface, surface_grid
+from nnviz.lessons.optimizers import quadratic_insight
+from nnviz.core.surfaces import get_surface, surface_grid
 from nnviz.ui import widgets as w
 from nnviz.ui.chart import chart
 from nnviz.ui.formula import formula_input

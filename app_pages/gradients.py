@@ -4,11 +4,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from nnviz import gradients as gr
-from nnviz.calculus import (difference_errors, directional_derivative, directional_derivative_limit,
+from nnviz.lessons import gradients as gr
+from nnviz.core.gradient import (difference_errors, directional_derivative, directional_derivative_limit,
                             directional_profile, gradient_field, numerical_diff, numerical_gradient)
 from nnviz.figures import gradients as fig
-from nnviz.surfaces import SURFACES, Surface, get_surface, surface_grid
+from nnviz.core.surfaces import SURFACES, Surface, get_surface, surface_grid
 from nnviz.ui import widgets as w
 from nnviz.ui.chart import chart
 from nnviz.ui.formula import formula_input

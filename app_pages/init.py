@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from nnviz.figures.init import HistPanel, histogram_grid, layer_columns, loss_figure, std_by_layer, symmetry_figure, wrap_rows
-from nnviz.init_experiment import InitSummary, summarise_init, symmetric_histograms
-from nnviz.init_symmetry import SymmetryDemo, hidden_spread, symmetry_demo
+from nnviz.lessons.init import InitSummary, summarise_init, symmetric_histograms
+from nnviz.lessons.symmetry import SymmetryDemo, hidden_spread, symmetry_demo
 from nnviz.ui import widgets as w
 from nnviz.ui.chart import chart
 from nnviz.ui.furniture import page_header, presentation, show_code
@@ -17,7 +17,7 @@ PAGE = "init"
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu"]
 SCHEMES = ["normal", "book_xavier", "book_he", "xavier_uniform", "he_uniform"]
 STDS = ["0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "0.5", "1", "2", "3"]
-# Compare mode: a scheme id from nnviz.init with the std it needs (None: the scheme sets it).
+# Compare mode: a scheme id from nnviz.core.init with the std it needs (None: the scheme sets it).
 VARIANTS = {
     "std1": ("normal", 1.0), "std01": ("normal", 0.1), "std001": ("normal", 0.01),
     "book_xavier": ("book_xavier", None), "book_he": ("book_he", None),

@@ -11,10 +11,10 @@ import streamlit as st
 from nnviz.data import mnist as mnist_data
 from nnviz.data.idx import MnistDataError
 from nnviz.figures import mnist as figs
-from nnviz.mnist_lab import INIT_IDS, Lab, LiveSettings, NetSpec, tile_mosaic
-from nnviz.net import ACTIVATIONS, MultiLayerNet
-from nnviz.optimizers import OPTIMIZERS, hyper_params
-from nnviz.train import Trainer
+from nnviz.lessons.mnist import INIT_IDS, Lab, LiveSettings, NetSpec, tile_mosaic
+from nnviz.core.net import ACTIVATIONS, MultiLayerNet
+from nnviz.core.optimizer import OPTIMIZERS, hyper_params
+from nnviz.core.train import Trainer
 from nnviz.ui import widgets as w
 from nnviz.ui.chart import chart
 from nnviz.ui.furniture import page_header, presentation, show_code
@@ -243,7 +243,7 @@ def focus_net(lab: Lab) -> int:
     return ids.index(chosen)
 
 
-def change_label(change) -> str:  # noqa: ANN001 - nnviz.mnist_lab.Change
+def change_label(change) -> str:  # noqa: ANN001 - nnviz.lessons.mnist.Change
     if change.name == "optimizer":
         return f"→ {opt_name(str(change.new))}"
     return f"{SYMBOLS.get(change.name, change.name)} {change.old:g}→{change.new:g}"

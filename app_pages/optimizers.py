@@ -9,12 +9,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from nnviz import averaging, optimizer_analysis as oa
-from nnviz.expr import Expression, parse
+from nnviz.core import averaging
+from nnviz.lessons import optimizers as oa
+from nnviz.core.expr import Expression, parse
 from nnviz.figures import optimizers as figs
-from nnviz.optimizers import BOOK_LRS, OPTIMIZERS, OptimizerPath, hyper_params, make_optimizer, run_path, tune_lr
-from nnviz.schedules import SCHEDULES, make_schedule
-from nnviz.surfaces import SURFACES, Surface, surface_grid
+from nnviz.core.optimizer import BOOK_LRS, OPTIMIZERS, OptimizerPath, hyper_params, make_optimizer, run_path, tune_lr
+from nnviz.core.schedules import SCHEDULES, make_schedule
+from nnviz.core.surfaces import SURFACES, Surface, surface_grid
 from nnviz.ui import widgets as w
 from nnviz.ui.chart import chart
 from nnviz.ui.formula import formula_input

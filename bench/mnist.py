@@ -20,9 +20,9 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from nnviz.data import load_mnist_with_source  # noqa: E402
-from nnviz.net import TwoLayerNet  # noqa: E402
-from nnviz.optimizers import SGD  # noqa: E402
-from nnviz.train import TRAIN_ACC_SAMPLE, Trainer  # noqa: E402
+from nnviz.core.net import TwoLayerNet  # noqa: E402
+from nnviz.core.optimizer import SGD  # noqa: E402
+from nnviz.core.train import TRAIN_ACC_SAMPLE, Trainer  # noqa: E402
 
 N_EPOCH = 60_000
 LR = 0.1

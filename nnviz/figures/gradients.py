@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from nnviz.calculus import DifferenceErrors, DirectionalProfile, VectorField
+from nnviz.core.gradient import DifferenceErrors, DirectionalProfile, VectorField
 from nnviz.figures import theme
 
 BLUE, VERMILLION, GREEN, PINK, ORANGE, SKY, BLACK = theme.OKABE_ITO[:7]
@@ -145,7 +145,7 @@ def surface_figure(X: np.ndarray, Y: np.ndarray, Z: np.ndarray, point: tuple[flo
                    presentation: bool = False) -> go.Figure:
     """3-D surface (left) and its contour map (right), with P and the two slices through it.
 
-    ``slices`` is (slice along x at y₀, slice along y at x₀) from ``nnviz.gradients.axis_slices``;
+    ``slices`` is (slice along x at y₀, slice along y at x₀) from ``nnviz.lessons.gradients.axis_slices``;
     labels: title_3d, title_map, slice_x, slice_y, tangent_x, tangent_y, pick.
     """
     x0, y0 = point

@@ -1,6 +1,6 @@
 """Figures of the Live MNIST training page.
 
-Builders take arrays from `nnviz.mnist_lab` and already-translated text; they
+Builders take arrays from `nnviz.lessons.mnist` and already-translated text; they
 know nothing of Streamlit and work in either language.
 """
 

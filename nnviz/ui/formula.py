@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nnviz.expr import Expression, ExpressionError, parse
+from nnviz.core.expr import Expression, ExpressionError, parse
 from nnviz.ui.furniture import expression_error
 from nnviz.ui.i18n import t
 from nnviz.ui.widgets import text

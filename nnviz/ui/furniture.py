@@ -8,7 +8,7 @@ from typing import Callable
 
 import streamlit as st
 
-from nnviz.expr import ExpressionError
+from nnviz.core.expr import ExpressionError
 from nnviz.ui.i18n import content, lang, t
 from nnviz.ui.widgets import reset_button
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.activations import ACTIVATIONS
+from nnviz.core.functions import ACTIVATIONS
 from tests.app.conftest import array, assert_clean, assert_silent_fallback, figures, open_page
 
 PAGE = "app_pages/activations.py"

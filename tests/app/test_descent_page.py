@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from nnviz.descent_lab import CURVES_1D, LR_LADDER
+from nnviz.lessons.descent import CURVES_1D, LR_LADDER
 from tests.app.conftest import array, assert_clean, assert_silent_fallback, figures, open_page
 
 PAGE = "app_pages/descent.py"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.gradients import PRESET_FORMULAS
-from nnviz.surfaces import SURFACES
+from nnviz.lessons.gradients import PRESET_FORMULAS
+from nnviz.core.surfaces import SURFACES
 from tests.app.conftest import array, assert_clean, assert_silent_fallback, figures, open_page
 
 PAGE = "app_pages/gradients.py"

@@ -276,7 +276,7 @@ def test_optimizer_hyper_parameters_come_from_the_registry() -> None:
 def test_every_optimizer_offers_its_hyper_parameters(opt: str) -> None:
     at = open_page(PAGE, lang="zh", opt=opt)
     assert_clean(at)
-    from nnviz.optimizers import hyper_params
+    from nnviz.core.optimizer import hyper_params
     names = [hp.name for hp in hyper_params(opt)[1:]]
     keys = {el.key for el in [*at.slider, *at.select_slider]}
     assert {f"{opt}_{n}" for n in names} <= keys

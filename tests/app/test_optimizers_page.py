@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from nnviz.averaging import ewa, noisy_temperatures
+from nnviz.core.averaging import ewa, noisy_temperatures
 from tests.app.conftest import array, assert_clean, assert_silent_fallback, figures, open_page
 
 PAGE = "app_pages/optimizers.py"

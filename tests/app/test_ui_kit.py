@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from nnviz.activations import ACTIVATIONS
+from nnviz.core.functions import ACTIVATIONS
 from nnviz.ui.chart import PNG_SCALE, modebar_config, png_filename
 from nnviz.ui.i18n import CONTENT_DIR, LANGUAGES, catalog, default_language
 from nnviz.ui.registry import PAGES

@@ -1,4 +1,4 @@
-"""nnviz.activations against the digest's golden values, SymPy and finite differences."""
+"""nnviz.core.functions against the digest's golden values, SymPy and finite differences."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from nnviz import activations as act
-from nnviz.expr import parse
+from nnviz.core import functions as act
+from nnviz.core.expr import parse
 
 GRID = np.linspace(-8, 8, 1601)
 GRID_OFF_KINKS = GRID[np.abs(GRID) > 1e-3]

@@ -20,7 +20,7 @@ def core_modules() -> list[str]:
 
 
 def test_core_modules_exist() -> None:
-    assert {"nnviz.expr", "nnviz.activations", "nnviz.figures.theme", "nnviz.figures.activations"} <= set(core_modules())
+    assert {"nnviz.core.expr", "nnviz.core.functions", "nnviz.figures.theme", "nnviz.figures.activations"} <= set(core_modules())
 
 
 def test_importing_every_core_module_does_not_import_streamlit() -> None:

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnviz.averaging import ewa, noisy_temperatures
+from nnviz.core.averaging import ewa, noisy_temperatures
 
 
 def loop_ewa(x: list[float], beta: float, corrected: bool) -> list[float]:

@@ -1,4 +1,4 @@
-"""Tests for nnviz.calculus against golden values, closed forms and finite differences."""
+"""Tests for nnviz.core.gradient against golden values, closed forms and finite differences."""
 
 import math
 import warnings
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnviz.calculus import (
+from nnviz.core.gradient import (
     DifferenceErrors,
     difference_errors,
     directional_derivative,
@@ -20,7 +20,7 @@ from nnviz.calculus import (
     numerical_gradient,
     unit_vector,
 )
-from nnviz.surfaces import SURFACES
+from nnviz.core.surfaces import SURFACES
 
 
 def f_book(x):

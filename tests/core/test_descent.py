@@ -1,4 +1,4 @@
-"""Tests for nnviz.descent against the notes' golden runs and the closed form x_k = x0·(1 − 2aη)^k."""
+"""Tests for nnviz.core.descent against the notes' golden runs and the closed form x_k = x0·(1 − 2aη)^k."""
 
 import math
 import warnings
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnviz.descent import (
+from nnviz.core.descent import (
     DescentPath,
     descent_path,
     gradient_descent,

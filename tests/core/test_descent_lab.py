@@ -1,4 +1,4 @@
-"""Tests for nnviz.descent_lab: closed forms, halving runs, many starts at once, windows, regression Hessians."""
+"""Tests for nnviz.lessons.descent: closed forms, halving runs, many starts at once, windows, regression Hessians."""
 
 import warnings
 
@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from nnviz import descent_lab as lab
-from nnviz.descent import descent_path, quadratic_regime
-from nnviz.expr import parse
-from nnviz.regression import NOTES_X, NOTES_Y, loss, regression_descent
-from nnviz.surfaces import get_surface
+from nnviz.lessons import descent as lab
+from nnviz.core.descent import descent_path, quadratic_regime
+from nnviz.core.expr import parse
+from nnviz.core.regression import NOTES_X, NOTES_Y, loss, regression_descent
+from nnviz.core.surfaces import get_surface
 
 
 # --- 1-D --------------------------------------------------------------------------------
@@ -203,7 +203,7 @@ def test_ladder_has_the_rates_the_page_relies_on():
     assert rates == sorted(rates) and len(set(rates)) == len(rates)
     for needed in (1e-10, 0.001, 0.01, 0.02, 0.1, 0.5, 1.0, 10.0, 100.0):
         assert needed in rates
-    from nnviz.surfaces import SURFACES
+    from nnviz.core.surfaces import SURFACES
     assert all(s.lr in rates for s in SURFACES.values())
 
 

@@ -1,4 +1,4 @@
-"""nnviz.expr: whitelisted parsing, SymPy derivatives, vectorised evaluation, hostile input."""
+"""nnviz.core.expr: whitelisted parsing, SymPy derivatives, vectorised evaluation, hostile input."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnviz.expr import MAX_LENGTH, ExpressionError, parse
+from nnviz.core.expr import MAX_LENGTH, ExpressionError, parse
 
 X = np.linspace(-3, 3, 61)
 

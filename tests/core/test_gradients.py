@@ -1,14 +1,14 @@
-"""nnviz.gradients: typed surfaces match the coded presets, slices, the lab and the notes' examples."""
+"""nnviz.lessons.gradients: typed surfaces match the coded presets, slices, the lab and the notes' examples."""
 
 import warnings
 
 import numpy as np
 import pytest
 
-from nnviz.calculus import grid_2d
-from nnviz.expr import parse
+from nnviz.core.gradient import grid_2d
+from nnviz.core.expr import parse
 from nnviz.figures.gradients import arrow_paths, contour_levels
-from nnviz.gradients import (
+from nnviz.lessons.gradients import (
     LAB_FUNCTIONS,
     LAB_STEPS,
     PRESET_FORMULAS,
@@ -26,7 +26,7 @@ from nnviz.gradients import (
     surface_from_expression,
     typed_surface,
 )
-from nnviz.surfaces import SURFACES, get_surface
+from nnviz.core.surfaces import SURFACES, get_surface
 
 
 @pytest.mark.parametrize("key", sorted(SURFACES))

@@ -1,4 +1,4 @@
-"""Tests for nnviz.init, nnviz.init_experiment and nnviz.init_symmetry (digest §4)."""
+"""Tests for nnviz.core.init, nnviz.lessons.init and nnviz.lessons.symmetry (digest §4)."""
 
 from math import erf, erfc, log, pi, sqrt
 
@@ -7,14 +7,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnviz.init import INIT_SCHEMES, init_weight, scheme_scale, scheme_std
-from nnviz.init_experiment import (
+from nnviz.core.init import INIT_SCHEMES, init_weight, scheme_scale, scheme_std
+from nnviz.lessons.init import (
     _ACTIVATIONS,
     ACTIVATION_IDS,
     layer_histograms,
     run_init_experiment,
 )
-from nnviz.init_symmetry import symmetry_demo
+from nnviz.lessons.symmetry import symmetry_demo
 
 
 def phi_cdf(x: float) -> float:

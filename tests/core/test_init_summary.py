@@ -6,14 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.init_experiment import (
+from nnviz.lessons.init import (
     SAMPLE_BUDGET,
     run_init_experiment,
     samples_for,
     summarise_init,
     symmetric_histograms,
 )
-from nnviz.init_symmetry import hidden_spread, symmetry_demo
+from nnviz.lessons.symmetry import hidden_spread, symmetry_demo
 
 
 def test_samples_for_keeps_the_book_default_and_bounds_deep_wide_nets() -> None:

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from nnviz.layers import (
+from nnviz.core.layers import (
     Affine,
     Dropout,
     LeakyRelu,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.averaging import ewa
+from nnviz.core.averaging import ewa
 from nnviz.data import load_mnist, load_mnist_subset, mnist_cached
-from nnviz.mnist_lab import (
+from nnviz.lessons.mnist import (
     Lab,
     LiveSettings,
     NetSpec,
@@ -17,9 +17,9 @@ from nnviz.mnist_lab import (
     init_value,
     tile_mosaic,
 )
-from nnviz.net import MultiLayerNet
-from nnviz.optimizers import SGD, Adam
-from nnviz.train import Trainer
+from nnviz.core.net import MultiLayerNet
+from nnviz.core.optimizer import SGD, Adam
+from nnviz.core.train import Trainer
 
 BOOK = NetSpec()
 BOOK_LIVE = LiveSettings()

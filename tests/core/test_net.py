@@ -8,7 +8,7 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nnviz.net import MultiLayerNet, TwoLayerNet
+from nnviz.core.net import MultiLayerNet, TwoLayerNet
 
 ACTIVATIONS = ["relu", "sigmoid", "tanh", "leaky_relu"]
 KINK_MARGIN = 1e-3  # numerical gradients need every pre-activation this far from a ReLU kink
@@ -44,7 +44,7 @@ def tiny(activation: str, weight_decay: float, seed: int) -> tuple[MultiLayerNet
 def exact_log(monkeypatch: pytest.MonkeyPatch) -> None:
     """Backward is the exact gradient of the cross-entropy without δ (δ = 1e-7 only guards log 0,
     and would bias numerical gradients by a factor p/(p + δ)), so check against that loss."""
-    monkeypatch.setattr("nnviz.layers.LOG_DELTA", 0.0)
+    monkeypatch.setattr("nnviz.core.layers.LOG_DELTA", 0.0)
 
 
 @pytest.mark.usefixtures("exact_log")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.expr import parse
-from nnviz.optimizer_analysis import (
+from nnviz.core.expr import parse
+from nnviz.lessons.optimizers import (
     constant_hessian,
     effective_rates,
     first_exit,
@@ -18,8 +18,8 @@ from nnviz.optimizer_analysis import (
     steps_to_tolerance,
     surface_from_expression,
 )
-from nnviz.optimizers import BOOK_LRS, make_optimizer, run_path
-from nnviz.surfaces import SURFACES, get_surface
+from nnviz.core.optimizer import BOOK_LRS, make_optimizer, run_path
+from nnviz.core.surfaces import SURFACES, get_surface
 
 BOOK = get_surface("elongated")
 
@@ -142,7 +142,7 @@ def test_user_surface_undefined_points_are_nan_without_warnings() -> None:
 
 
 def test_steps_to_shrink() -> None:
-    from nnviz.optimizer_analysis import steps_to_shrink
+    from nnviz.lessons.optimizers import steps_to_shrink
 
     assert steps_to_shrink(0.5, 1e-3) == 10  # 0.5¹⁰ ≈ 0.00098 < 1e-3 < 0.5⁹
     n, error = 0, 1.0

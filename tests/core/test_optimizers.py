@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnviz.optimizers import (
+from nnviz.core.optimizer import (
     BOOK_LRS,
     OPTIMIZERS,
     SGD,
@@ -417,7 +417,7 @@ def test_run_path_records_the_rate_of_every_step() -> None:
 
 
 def test_run_path_applies_a_schedule_before_each_update() -> None:
-    from nnviz.schedules import make_schedule
+    from nnviz.core.schedules import make_schedule
 
     schedule = make_schedule("step", 0.5, step_size=2, gamma=0.1)
     path = run_path(lambda w: w, [1.0], make_optimizer("sgd"), 5, schedule=schedule)

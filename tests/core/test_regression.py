@@ -1,4 +1,4 @@
-"""Tests for nnviz.regression against the notes' golden values, plain-Python sums and finite differences."""
+"""Tests for nnviz.core.regression against the notes' golden values, plain-Python sums and finite differences."""
 
 import math
 
@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnviz.calculus import numerical_gradient
-from nnviz.descent import gradient_descent
-from nnviz.regression import (
+from nnviz.core.gradient import numerical_gradient
+from nnviz.core.descent import gradient_descent
+from nnviz.core.regression import (
     NOTES_X,
     NOTES_Y,
     least_squares,

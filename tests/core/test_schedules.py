@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnviz.optimizers import Adam
-from nnviz.schedules import (
+from nnviz.core.optimizer import Adam
+from nnviz.core.schedules import (
     SCHEDULE_DEFAULTS,
     SCHEDULES,
     apply_schedule,

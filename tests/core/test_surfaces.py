@@ -1,4 +1,4 @@
-"""Tests for nnviz.surfaces: presets against independent SymPy formulas and finite differences."""
+"""Tests for nnviz.core.surfaces: presets against independent SymPy formulas and finite differences."""
 
 import dataclasses
 import warnings
@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from nnviz.calculus import numerical_gradient
-from nnviz.descent import descent_path, stable_lr_bound
-from nnviz.surfaces import SURFACES, CriticalPoint, Surface, get_surface, surface_grid
+from nnviz.core.gradient import numerical_gradient
+from nnviz.core.descent import descent_path, stable_lr_bound
+from nnviz.core.surfaces import SURFACES, CriticalPoint, Surface, get_surface, surface_grid
 
 X, Y = sp.symbols("x y")
 HALF = sp.Rational(1, 2)

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from nnviz.data import load_mnist
-from nnviz.net import TwoLayerNet
-from nnviz.optimizers import SGD, Momentum
-from nnviz.train import Trainer, _openblas_thread_setter, blas_threads
+from nnviz.core.net import TwoLayerNet
+from nnviz.core.optimizer import SGD, Momentum
+from nnviz.core.train import Trainer, _openblas_thread_setter, blas_threads
 
 Array = np.ndarray
 

@@ -1,6 +1,6 @@
 """Reading optimizer runs: race statistics, effective step sizes, and the quadratic theory.
 
-Everything here works on :class:`nnviz.optimizers.OptimizerPath` results or on a
+Everything here works on :class:`nnviz.core.optimizer.OptimizerPath` results or on a
 2 × 2 Hessian; the Optimizers page only displays what these functions return.
 """
 
@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnviz.expr import Expression
-from nnviz.optimizers import OptimizerPath
-from nnviz.surfaces import Surface, Window
+from nnviz.core.expr import Expression
+from nnviz.core.optimizer import OptimizerPath
+from nnviz.core.surfaces import Surface, Window
 
 # Fractions of the window where a Hessian is sampled to decide whether it is constant;
 # irregular so that periodic or symmetric surfaces do not repeat by accident.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
@@ -83,9 +84,9 @@ def _point_and_unit(point: ArrayLike, direction: ArrayLike) -> tuple[FloatArray,
 def directional_derivative(
     grad: Callable[[FloatArray], ArrayLike], point: ArrayLike, direction: ArrayLike
 ) -> float:
-    """D_u f(P) = ∇f(P) · u with u the unit vector of direction."""
+    """D_u f(P) = ∇f(P) · u with u the unit vector of direction (the dot product correctly rounded)."""
     p, u = _point_and_unit(point, direction)
-    return float(np.dot(np.asarray(grad(p), dtype=np.float64), u))
+    return math.fsum(np.asarray(grad(p), dtype=np.float64) * u)
 
 
 def directional_derivative_limit(

@@ -10,7 +10,7 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnviz.calculus import (
+from nnviz.core.gradient import (
     DifferenceErrors,
     difference_errors,
     directional_derivative,
@@ -19,8 +19,8 @@ from nnviz.calculus import (
     numerical_gradient,
     unit_vector,
 )
-from nnviz.expr import Expression, parse
-from nnviz.surfaces import Surface, Window, get_surface
+from nnviz.core.expr import Expression, parse
+from nnviz.core.surfaces import Surface, Window, get_surface
 
 FloatArray = NDArray[np.float64]
 

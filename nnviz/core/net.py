@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnviz.layers import Affine, Dropout, LeakyRelu, Relu, Sigmoid, SoftmaxWithLoss, Tanh
+from nnviz.core.layers import Affine, Dropout, LeakyRelu, Relu, Sigmoid, SoftmaxWithLoss, Tanh
 
 Array = np.ndarray
 Grads = dict[str, Array]

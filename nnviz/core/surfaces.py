@@ -9,7 +9,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnviz.calculus import grid_2d
+from nnviz.core.gradient import grid_2d
 
 FloatArray = NDArray[np.float64]
 ScalarField = Callable[[ArrayLike, ArrayLike], ArrayLike]

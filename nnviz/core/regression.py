@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnviz.descent import DescentPath, descent_path
+from nnviz.core.descent import DescentPath, descent_path
 
 FloatArray = NDArray[np.float64]
 

@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from nnviz.expr import Expression
+from nnviz.core.expr import Expression
 
 Array = np.ndarray
 SATURATION_TOL = 0.01

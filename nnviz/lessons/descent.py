@@ -1,4 +1,4 @@
-"""What the Gradient-descent page computes, on top of nnviz.descent, surfaces and regression.
+"""What the Gradient-descent page computes, on top of nnviz.core.descent, surfaces and regression.
 
 1-D curves f(x) (presets and typed formulas), the quadratic closed form for any
 a·x² + b·x + c, the "halve the rate, double the steps" runs, many starts on a
@@ -17,10 +17,10 @@ import numpy as np
 import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
-from nnviz.descent import DescentPath, Status, StepMode, descent_path, quadratic_iterates, stable_lr_bound
-from nnviz.expr import Expression
-from nnviz.regression import loss, to_original_params, to_standardized_params
-from nnviz.surfaces import CriticalPoint, Surface, Window
+from nnviz.core.descent import DescentPath, Status, StepMode, descent_path, quadratic_iterates, stable_lr_bound
+from nnviz.core.expr import Expression
+from nnviz.core.regression import loss, to_original_params, to_standardized_params
+from nnviz.core.surfaces import CriticalPoint, Surface, Window
 
 FloatArray = NDArray[np.float64]
 
@@ -36,7 +36,7 @@ LR_LADDER: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class Curve1D:
-    """A preset f(x): its formula (parsed with nnviz.expr) and the x window to draw."""
+    """A preset f(x): its formula (parsed with nnviz.core.expr) and the x window to draw."""
 
     key: str
     formula: str

@@ -14,7 +14,7 @@ from typing import ClassVar, Literal
 
 import numpy as np
 
-from nnviz.schedules import Schedule, apply_schedule
+from nnviz.core.schedules import Schedule, apply_schedule
 
 Params = dict[str, np.ndarray]
 GradFn = Callable[[np.ndarray], np.ndarray]

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nnviz.net import LayerStats, MultiLayerNet
-from nnviz.optimizers import make_optimizer
-from nnviz.train import Trainer, blas_threads
+from nnviz.core.net import LayerStats, MultiLayerNet
+from nnviz.core.optimizer import make_optimizer
+from nnviz.core.train import Trainer, blas_threads
 
 Array = np.ndarray
 Data = tuple[tuple[Array, Array], tuple[Array, Array]]
@@ -194,7 +194,7 @@ class Lab:
         self._wall_rate: float | None = None
 
     @staticmethod
-    def _optimizer(live: LiveSettings):  # noqa: ANN205 - an nnviz.optimizers.Optimizer
+    def _optimizer(live: LiveSettings):  # noqa: ANN205 - an nnviz.core.optimizer.Optimizer
         return make_optimizer(live.optimizer, **dict(live.hyper))
 
     # --- training ---------------------------------------------------------------------------

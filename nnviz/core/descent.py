@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnviz.calculus import numerical_gradient
+from nnviz.core.gradient import numerical_gradient
 
 FloatArray = NDArray[np.float64]
 Status = Literal["converged", "diverged", "max_steps"]

@@ -13,7 +13,7 @@ from math import pi, sqrt
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from nnviz.init import FLOAT_DTYPES, get_scheme, init_weight
+from nnviz.core.init import FLOAT_DTYPES, get_scheme, init_weight
 
 Array = NDArray[np.floating]
 

@@ -1,0 +1,1 @@
+"""What each page computes: pure functions built on nnviz.core, one module per page."""
