@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from nnviz.core import functions as act
+from nnviz.lessons import activations as lesson
 from nnviz.core.gradient import numerical_diff
 from nnviz.core.expr import Expression, parse
 from nnviz.figures.activations import Curve, Probe, functions_figure, softmax_figure, vanishing_figure
@@ -81,7 +82,7 @@ def curves_panel() -> None:
         st.markdown(t("activations.probe_heading", x0=x0))
         st.dataframe(probe_table(curves, x0), hide_index=True, width="stretch")
         st.caption(t("activations.kinks"))
-    show_code(focus_act.f, focus_act.df, act.saturation_intervals)
+    show_code(focus_act.f, focus_act.df, lesson.saturation_intervals)
 
 
 def depth_panel() -> None:
@@ -101,9 +102,9 @@ def depth_panel() -> None:
     for key in chosen:
         activation = act.get(key)
         if mode == "best":
-            values = act.best_case_factors(activation, depth)
+            values = lesson.best_case_factors(activation, depth)
         else:
-            values = act.chain_derivatives(activation, x0, depth)[1]
+            values = lesson.chain_derivatives(activation, x0, depth)[1]
         series.append((name(key), values))
     fig = vanishing_figure(series, t("activations.depth_title"), t("activations.depth_axis"),
                            t(f"activations.depth_y_{mode}"), presentation=presentation())
@@ -112,7 +113,7 @@ def depth_panel() -> None:
     for column, (label, values) in zip(metrics * 3, series):
         column.metric(t("activations.after_layers", name=label, depth=depth), f"{values[-1]:.3g}")
     st.markdown(t("activations.depth_lesson"))
-    show_code(act.best_case_factors, act.max_derivative, act.chain_derivatives)
+    show_code(lesson.best_case_factors, lesson.max_derivative, lesson.chain_derivatives)
 
 
 def softmax_panel() -> None:

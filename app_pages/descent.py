@@ -6,10 +6,15 @@ import streamlit as st
 
 from nnviz.lessons import descent as lab
 from nnviz.core import regression as reg
-from nnviz.core.descent import DescentPath, descent_path, quadratic_regime, stable_lr_bound
+from nnviz.core import paths as geo
+from nnviz.core import quadratic as qd
+from nnviz.core.descent import descend_many
+from nnviz.core.surfaces import quadratic_hessian, surface_from_expression
+from nnviz.core.descent import DescentPath, descent_path
+from nnviz.core.quadratic import quadratic_regime, stable_lr_bound
 from nnviz.core.expr import parse
 from nnviz.figures import descent as figs
-from nnviz.lessons.optimizers import quadratic_insight
+from nnviz.core.quadratic import quadratic_insight
 from nnviz.core.surfaces import get_surface, surface_grid
 from nnviz.ui import widgets as w
 from nnviz.ui.chart import chart
@@ -68,12 +73,12 @@ def one_variable() -> None:
         steps = int(w.slider("steps", t("descent.steps"), 1, 200, 100, step=1))
     lr = float(lr_id)
     run = lab.run_1d(expr, x0, lr, steps)
-    quad = lab.quadratic_form(expr)
-    view = lab.view_window(window, x0)
-    exit = lab.exit_to_mark(run.xs, run.status, view)
+    quad = qd.quadratic_form(expr)
+    view = geo.view_window(window, x0)
+    exit = geo.exit_to_mark(run.xs, run.status, view)
     grid = np.linspace(view[0], view[1], 600)
     values = expr(grid)
-    closed = lab.quadratic_closed_form(quad, lr, x0, steps) if quad is not None else None
+    closed = qd.quadratic_closed_form(quad, lr, x0, steps) if quad is not None else None
     with main:
         if run.status == "diverged":
             st.warning(t("descent.diverged_banner", k=run.stopped_at, lr=lr, advice=advice_1d(expr, quad, x0)),
@@ -103,7 +108,7 @@ def one_variable() -> None:
             st.caption(t("descent.halving_lesson"))
         with st.expander(t("descent.iterations"), icon=":material/table_rows:"):
             show_table(iteration_table(run, ["xₖ"], "f(xₖ)"))
-        show_code(lab.run_1d, descent_path, lab.quadratic_closed_form)
+        show_code(lab.run_1d, descent_path, qd.quadratic_closed_form)
 
 
 def regime_box(expr, quad, x0: float, lr: float) -> None:
@@ -150,7 +155,7 @@ def two_variables() -> None:
         if key == "custom":
             expr = formula_input("f2", t("descent.custom_2d"), DEFAULT_CUSTOM_2D, variables=("x", "y"),
                                  help=t("descent.custom_help"))
-            surface = lab.surface_from_expression(expr)
+            surface = surface_from_expression(expr)
         else:
             surface = get_surface(key)
         suggested = f"{surface.lr:g}"
@@ -184,7 +189,7 @@ def two_variables() -> None:
             st.warning(t("descent.undefined_2d"))
         runs = {lr: lab.descend_many_cached(surface, tuple(starts), float(lr), steps, mode, 0.0) for lr in lrs}
         names = [t("descent.start_name", x=x, y=y) for x, y in starts]
-        quadratic = lab.is_quadratic_surface(surface, expr)
+        quadratic = quadratic_hessian(surface) is not None
         for lr in lrs:
             diverged = [(i, p) for i, p in enumerate(runs[lr]) if p.status == "diverged"]
             if diverged:
@@ -197,7 +202,7 @@ def two_variables() -> None:
         for lr in lrs:
             paths = []
             for i, path in enumerate(runs[lr]):
-                exits[lr, i] = lab.exit_to_mark(path.xs, path.status, surface.xlim, surface.ylim)
+                exits[lr, i] = geo.exit_to_mark(path.xs, path.status, surface.xlim, surface.ylim)
                 paths.append(figs.Path2D(path.xs, names[i], i, exits[lr, i]))
             panels.append(figs.Panel(t("descent.panel_title", lr=lr) if len(lrs) > 1 else "", paths))
         critical = [(c.x, c.y, c.kind) for c in surface.critical_points
@@ -221,7 +226,7 @@ def two_variables() -> None:
             chart(fig3, PAGE, alt=t("descent.alt_3d", surface=label, lr=lrs[0]), settings={"surf": key, "view": "3d"})
         with st.expander(t("descent.iterations_for", lr=lrs[0], start=names[0]), icon=":material/table_rows:"):
             show_table(iteration_table(runs[lrs[0]][0], ["x", "y"], "f(x, y)"))
-        show_code(lab.descend_many)
+        show_code(descend_many)
 
 
 def advice_2d(bound: float | None, quadratic: bool) -> str:
@@ -267,7 +272,7 @@ def line_fit() -> None:
                                  standardize_x=standardize, tol=0.0)
     w_star, b_star = reg.least_squares(x, y, fit_intercept=intercept)
     params = run.xs if intercept else np.column_stack([run.xs[:, 0], np.zeros(len(run.xs))])
-    hessian = lab.regression_hessian(x, intercept, standardize)
+    hessian = reg.regression_hessian(x, intercept, standardize)
     bound = stable_lr_bound(hessian)
     text = figs.RegressionText(
         (t("descent.reg_titles_left"), t("descent.reg_titles_curve") if not intercept else
@@ -281,15 +286,15 @@ def line_fit() -> None:
             st.warning(t("descent.reg_diverged", k=run.stopped_at, lr=lr,
                          advice=t("descent.reg_advice", bound=bound)), icon=":material/trending_up:")
         if not intercept:
-            window = (lab.view_window((-1.0, 3.0), w0), (0.0, 1.0))
-            exit = lab.exit_to_mark(run.xs[:, 0], run.status, window[0])
+            window = (geo.view_window((-1.0, 3.0), w0), (0.0, 1.0))
+            exit = geo.exit_to_mark(run.xs[:, 0], run.status, window[0])
             wg = np.linspace(*window[0], 300)
             fig = figs.regression_figure(x, y, params, (w_star, 0.0), text, window=window,
                                          loss_curve=(wg, reg.loss(wg, 0.0, x, y)), losses=run.fs, exit=exit,
                                          presentation=presentation())
         else:
             land = lab.regression_landscape(x, y, params, (w_star, b_star), standardize, diverged, GRID_N)
-            exit = lab.exit_to_mark(land.path, run.status, *land.window)
+            exit = geo.exit_to_mark(land.path, run.status, *land.window)
             fig = figs.regression_figure(x, y, params, (w_star, b_star), text, view_params=land.path,
                                          view_optimum=land.optimum, window=land.window,
                                          loss_grid=(land.W, land.B, land.L), exit=exit, presentation=presentation())

@@ -4,6 +4,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from nnviz.core.expr import parse
+from nnviz.core.surfaces import surface_from_expression
 from nnviz.lessons import gradients as gr
 from nnviz.core.gradient import (difference_errors, directional_derivative, directional_derivative_limit,
                             directional_profile, gradient_field, numerical_diff, numerical_gradient)
@@ -44,12 +46,12 @@ def custom_surface() -> Surface:
         expr = formula_input("fxy", s("formula"), DEFAULT_FORMULA, variables=("x", "y"), help=s("formula_help"))
     with right:
         span = w.slider("span", s("span"), 0.5, 10.0, 3.0, step=0.5, help=s("span_help"))
-    surface = gr.typed_surface(expr.text, span)
+    surface = surface_from_expression(expr, (-span, span))
     if not np.isfinite(surface_grid(surface, 25)[2]).any():
         st.error(s("undefined_everywhere"), icon=":material/error:")
         last_text, last_span = st.session_state.get(LAST_DRAWABLE, (DEFAULT_FORMULA, 3.0))
         st.caption(t("common.last_good", formula=last_text))
-        return gr.typed_surface(last_text, last_span)
+        return surface_from_expression(parse(last_text, ("x", "y")), (-last_span, last_span))
     st.session_state[LAST_DRAWABLE] = (expr.text, span)
     return surface
 

@@ -12,7 +12,8 @@ from nnviz.data import mnist as mnist_data
 from nnviz.data.idx import MnistDataError
 from nnviz.figures import mnist as figs
 from nnviz.lessons.mnist import INIT_IDS, Lab, LiveSettings, NetSpec, tile_mosaic
-from nnviz.core.net import ACTIVATIONS, MultiLayerNet
+from nnviz.core.layers import ACTIVATION_LAYERS as ACTIVATIONS
+from nnviz.core.net import MultiLayerNet
 from nnviz.core.optimizer import OPTIMIZERS, hyper_params
 from nnviz.core.train import Trainer
 from nnviz.ui import widgets as w
@@ -220,10 +221,10 @@ def status(lab: Lab) -> None:
         parts.append(t("mnist.eta", eta=f"{state.eta_seconds:.0f}"))
     st.progress(state.progress, text=" · ".join(parts))
     names = net_names(lab)
-    for name, reason in zip(names, state.stopped):
+    for name, reason in zip(names, lab.stopped):
         if reason == "nonfinite_loss":
             st.error(t("mnist.diverged", name=name if len(names) > 1 else t("mnist.the_net")), icon=":material/error:")
-    if lab.done and not any(state.stopped):
+    if lab.done and not any(lab.stopped):
         st.success(t("mnist.finished"), icon=":material/check_circle:")
     figures = []
     for k, name in enumerate(names):
@@ -266,7 +267,7 @@ def curves_view(lab: Lab, exp: str, data_id: str) -> None:
                              [(c.iteration, change_label(c)) for c in lab.changes], presentation())
     chart(fig, PAGE, alt=t("mnist.alt_curves"), settings={"exp": exp, "it": lab.iteration})
     st.caption(t(f"mnist.expect_{exp}_{data_id}"))
-    show_code(Trainer._step, MultiLayerNet.loss_and_gradient)
+    show_code(Trainer.step, MultiLayerNet.loss_and_gradient)
 
 
 def weights_view(lab: Lab, exp: str) -> None:

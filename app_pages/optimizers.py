@@ -9,6 +9,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from nnviz.core import quadratic as qd
+from nnviz.core.paths import first_exit
+from nnviz.core.surfaces import quadratic_hessian, surface_from_expression
 from nnviz.core import averaging
 from nnviz.lessons import optimizers as oa
 from nnviz.core.expr import Expression, parse
@@ -67,7 +70,7 @@ class SurfaceSpec:
 def build_surface(spec: SurfaceSpec) -> Surface:
     if spec.key != "custom":
         return SURFACES[spec.key]
-    return oa.surface_from_expression(parse(spec.formula, ("x", "y")), spec.xlim, spec.ylim)
+    return surface_from_expression(parse(spec.formula, ("x", "y")), spec.xlim, spec.ylim)
 
 
 @dataclass(frozen=True)
@@ -211,7 +214,7 @@ def series(s: Setup, paths: list[OptimizerPath], names: list[str], styles: list[
     """Paths as drawn: each one up to (and including) its first iterate outside the window."""
     out = []
     for path, label, style in zip(paths, names, styles):
-        exit_at = oa.first_exit(path.points, s.surface.xlim, s.surface.ylim)
+        exit_at = first_exit(path.points, s.surface.xlim, s.surface.ylim)
         shown = path.points if exit_at is None else path.points[: exit_at + 1]
         out.append(figs.PathSeries(label, shown, path.values, style))
     return out
@@ -220,7 +223,7 @@ def series(s: Setup, paths: list[OptimizerPath], names: list[str], styles: list[
 def escape_notes(s: Setup, paths: list[OptimizerPath], names: list[str]) -> None:
     """A clear note for every path that left the map or diverged."""
     for path, label in zip(paths, names):
-        exit_at = oa.first_exit(path.points, s.surface.xlim, s.surface.ylim)
+        exit_at = first_exit(path.points, s.surface.xlim, s.surface.ylim)
         if path.status == "diverged":
             st.warning(t("optimizers.diverged", name=label, k=path.diverged_at,
                          shown=exit_at if exit_at is not None else len(path.points) - 1), icon=":material/warning:")
@@ -300,10 +303,10 @@ def race_table(s: Setup, paths: list[OptimizerPath]) -> None:
 
 
 def quadratic_panel(s: Setup) -> None:
-    hessian = oa.constant_hessian(s.surface)
+    hessian = quadratic_hessian(s.surface)
     if hessian is None:
         return
-    q = oa.quadratic_insight(hessian)
+    q = qd.quadratic_insight(hessian)
     st.subheader(t("optimizers.quad_heading"))
     lo, hi = q.eigenvalues
     if q.condition is None:
@@ -322,17 +325,17 @@ def quadratic_panel(s: Setup) -> None:
     for r in s.runs:
         hyper = dict(r.hyper)
         if r.name == "sgd":
-            yours, best = oa.gd_contraction(r.lr, q.eigenvalues), q.gd_rate
+            yours, best = qd.gd_contraction(r.lr, q.eigenvalues), q.gd_rate
             setting = f"η = {r.lr:.4g}"
         elif r.name == "momentum":
-            yours = oa.heavy_ball_contraction(r.lr, hyper["momentum"], q.eigenvalues)
+            yours = qd.heavy_ball_contraction(r.lr, hyper["momentum"], q.eigenvalues)
             best, setting = q.hb_rate, f"η = {r.lr:.4g}, α = {hyper['momentum']:.4g}"
         else:
             continue
         rows.append({t("optimizers.col_optimizer"): name(r.name), t("optimizers.quad_setting"): setting,
                      t("optimizers.quad_yours"): yours, t("optimizers.quad_best"): best,
                      t("optimizers.quad_verdict"): t("optimizers.verdict_diverges") if yours >= 1
-                     else t("optimizers.verdict_converges", n=oa.steps_to_shrink(yours, 1e-3))})
+                     else t("optimizers.verdict_converges", n=qd.steps_to_shrink(yours, 1e-3))})
     if rows:
         st.markdown(t("optimizers.quad_where"))
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config={
@@ -340,7 +343,7 @@ def quadratic_panel(s: Setup) -> None:
             t("optimizers.quad_best"): st.column_config.NumberColumn(format="%.4f")})
     else:
         st.caption(t("optimizers.quad_only_linear"))
-    show_code(oa.quadratic_insight, oa.heavy_ball_contraction)
+    show_code(qd.quadratic_insight, qd.heavy_ball_contraction)
 
 
 def apply_book_preset() -> None:

@@ -1,24 +1,41 @@
-"""Exponentially weighted averages and a noisy demo series to smooth."""
+"""Exponentially weighted averages (one definition, O(n)) and a noisy demo series to smooth."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 
-def ewa(series: np.ndarray | list[float], beta: float, bias_correction: bool = False) -> np.ndarray:
-    """v_t = β v_{t−1} + (1 − β) x_t with v_0 = 0 (t = 1..n); corrected: v_t / (1 − β^t).
+@dataclass
+class RunningAverage:
+    """v_t = β v_{t−1} + (1 − β) x_t with v_0 = 0, fed a few values at a time (for live curves)."""
 
-    Computed as one weighted sum, v_t = (1 − β) Σ_{i ≤ t} β^(t−i) x_i, which costs
-    O(n²) memory: meant for demo series of up to a few thousand points.
-    """
-    if not 0.0 <= beta < 1.0:
-        raise ValueError("beta must lie in [0, 1)")
-    x = np.asarray(series, dtype=float)
-    t = np.arange(1, x.size + 1)
-    lag = t[:, None] - t[None, :]
-    weights = np.tril((1.0 - beta) * beta ** np.maximum(lag, 0))
-    v = weights @ x
-    return v / (1.0 - beta**t) if bias_correction else v
+    beta: float
+    value: float = 0.0
+    count: int = 0
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.beta < 1.0:
+            raise ValueError("beta must lie in [0, 1)")
+
+    def extend(self, values: Sequence[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Feed values in order; returns v_t and the bias-corrected v_t / (1 − β^t) for each of them."""
+        raw = np.empty(len(values))
+        corrected = np.empty(len(values))
+        for k, x in enumerate(values):
+            self.value = self.beta * self.value + (1.0 - self.beta) * float(x)
+            self.count += 1
+            raw[k] = self.value
+            corrected[k] = self.value / (1.0 - self.beta**self.count)
+        return raw, corrected
+
+
+def ewa(series: Sequence[float] | np.ndarray, beta: float, bias_correction: bool = False) -> np.ndarray:
+    """The exponentially weighted average of a whole series, v_1 … v_n (corrected: v_t / (1 − β^t)), in O(n)."""
+    raw, corrected = RunningAverage(beta).extend(np.asarray(series, dtype=float))
+    return corrected if bias_correction else raw
 
 
 def noisy_temperatures(

@@ -1,4 +1,4 @@
-"""Gradient descent: the book's loop, a recorded path with stopping rules, step-size theory."""
+"""Gradient descent: the book's loop, a recorded path with stopping rules, many starts at once."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nnviz.core.gradient import numerical_gradient
+from nnviz.core.surfaces import Surface
 
 FloatArray = NDArray[np.float64]
 Status = Literal["converged", "diverged", "max_steps"]
 StepMode = Literal["plain", "normalized"]
-Regime = Literal["stalled", "slow", "fastest", "oscillating", "cycling", "divergent"]
 
 
 def gradient_descent(
@@ -99,40 +99,55 @@ def descent_path(
     return DescentPath(path, fs, np.array(grad_norms), status, stopped_at)
 
 
-def quadratic_regime(a: float, lr: float) -> Regime:
-    """How plain descent behaves on f = a·x² (a > 0), from the ratio r = 1 − 2·a·lr.
+def descend_many(surface: Surface, starts: ArrayLike, lr: float, steps: int, mode: StepMode = "plain",
+                 tol: float = 1e-8, bound: float = 1e8) -> list[DescentPath]:
+    """descent_path from every start at once, with the surface's vectorised gradient.
 
-    The product p = 2·a·lr is compared exactly with 0, 1 and 2 in floating point.
+    Follows descent_path(surface.gradient_at, start, ...) for each start: same stopping
+    rules, same rows, and the same numbers up to rounding in the last bit (vectorised
+    arithmetic), which only chaotic runs can amplify. Never warns.
     """
-    if not a > 0:
-        raise ValueError(f"a must be positive (f = a·x² needs a minimum), got {a}")
-    if not np.isfinite(lr):
-        raise ValueError(f"lr must be finite, got {lr}")
-    p = 2 * a * lr
-    if p == 0:
-        return "stalled"
-    if p < 0 or p > 2:
-        return "divergent"
-    if p < 1:
-        return "slow"
-    if p == 1:
-        return "fastest"
-    if p < 2:
-        return "oscillating"
-    return "cycling"
+    x = np.array(starts, dtype=np.float64).reshape(-1, 2)
+    n = len(x)
+    if mode not in ("plain", "normalized") or steps < 0 or not np.isfinite(lr) or not np.all(np.isfinite(x)):
+        raise ValueError("bad mode, steps, lr or starts")
+    history = np.full((steps + 1, n, 2), np.nan)
+    norms = np.full((steps + 1, n), np.nan)
+    length = np.zeros(n, dtype=int)  # rows recorded per start
+    status = np.full(n, "max_steps", dtype=object)
+    stopped: list[int | None] = [None] * n
+    active = np.ones(n, dtype=bool)
+    g = np.zeros_like(x)
+    g_norm = np.zeros(n)
 
+    def stop(rows: NDArray[np.intp], why: str, k: int) -> None:
+        for i in rows:
+            status[i], stopped[i] = why, k
+        active[rows] = False
 
-def quadratic_iterates(a: float, lr: float, x0: float, steps: int) -> FloatArray:
-    """Closed form x_k = x0·(1 − 2·a·lr)^k for k = 0 … steps on f = a·x²; overflow gives ±inf."""
-    k = np.arange(steps + 1)
-    with np.errstate(over="ignore", invalid="ignore"):
-        return x0 * (1 - 2 * a * lr) ** k
-
-
-def stable_lr_bound(hessian: ArrayLike) -> float:
-    """2 / λ_max of a symmetric Hessian (a scalar counts as 1 × 1); inf when λ_max ≤ 0."""
-    h = np.atleast_2d(np.asarray(hessian, dtype=np.float64))
-    if h.shape[0] != h.shape[1]:
-        raise ValueError(f"hessian must be square, got shape {h.shape}")
-    lam_max = float(np.linalg.eigvalsh((h + h.T) / 2)[-1])
-    return 2 / lam_max if lam_max > 0 else float("inf")
+    with np.errstate(all="ignore"):
+        for k in range(steps + 1):
+            idx = np.flatnonzero(active)
+            if idx.size == 0:
+                break
+            if k > 0:
+                direction = g[idx] / g_norm[idx, None] if mode == "normalized" else g[idx]
+                new = x[idx] - lr * direction
+                finite = np.all(np.isfinite(new), axis=1)
+                stop(idx[~finite], "diverged", k)
+                idx, new = idx[finite], new[finite]
+                x[idx] = new
+            gx, gy = surface.grad(x[idx, 0], x[idx, 1])
+            g[idx, 0], g[idx, 1] = np.broadcast_to(gx, idx.shape), np.broadcast_to(gy, idx.shape)
+            g_norm[idx] = np.sqrt(g[idx, 0] * g[idx, 0] + g[idx, 1] * g[idx, 1])  # = np.linalg.norm, bit for bit
+            history[k, idx], norms[k, idx] = x[idx], g_norm[idx]
+            length[idx] = k + 1
+            far = ~(np.sqrt(x[idx, 0] * x[idx, 0] + x[idx, 1] * x[idx, 1]) <= bound)
+            stop(idx[far], "diverged", k)
+            stop(idx[~far & (g_norm[idx] <= tol)], "converged", k)
+        paths = []
+        for i in range(n):
+            xs = history[: length[i], i].copy()
+            fs = np.asarray(surface.f(xs[:, 0], xs[:, 1]), dtype=np.float64).reshape(-1)
+            paths.append(DescentPath(xs, fs, norms[: length[i], i].copy(), status[i], stopped[i]))
+    return paths

@@ -49,6 +49,18 @@ INIT_SCHEMES: dict[str, InitScheme] = {
 }
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+BOOK_NAMES = {"he": "book_he", "relu": "book_he", "xavier": "book_xavier", "sigmoid": "book_xavier"}
+"""The book's names for `weight_init_std` (MultiLayerNet): 'relu'/'he' is √(2/n), 'sigmoid'/'xavier' √(1/n)."""
+
+
+def book_init_scheme(weight_init_std: str | float) -> tuple[str, float | None]:
+    """The book's `weight_init_std` as (scheme id, std): a name from BOOK_NAMES, or a number (normal)."""
+    if isinstance(weight_init_std, str):
+        try:
+            return BOOK_NAMES[weight_init_std.lower()], None
+        except KeyError:
+            raise ValueError(f"unknown weight_init_std {weight_init_std!r}") from None
+    return "normal", float(weight_init_std)
 
 
 def get_scheme(scheme: str) -> InitScheme:

@@ -1,4 +1,4 @@
-"""Book-style layers with forward/backward, plus softmax and the two losses.
+"""Book-style layers with forward/backward, built on the activation table and the losses.
 
 Every layer keeps the dtype of its input (float32 in, float32 out). Kinks: ReLU'(0) = 0,
 LeakyReLU'(0) = α (the mask is x ≤ 0). Softmax subtracts the row maximum.
@@ -8,34 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from nnviz.core.functions import LEAKY_SLOPE, leaky_relu, leaky_relu_grad, relu, sigmoid, softmax, tanh
+from nnviz.core.losses import cross_entropy_error
+
 Array = np.ndarray
-LOG_DELTA = 1e-7
-
-
-def softmax(x: Array) -> Array:
-    """Stable softmax over the last axis: exp(x − max x) / Σ exp(x − max x)."""
-    x = np.asarray(x)
-    e = x - x.max(axis=-1, keepdims=True)
-    np.exp(e, out=e)
-    e /= e.sum(axis=-1, keepdims=True)
-    return e
-
-
-def cross_entropy_error(y: Array, t: Array) -> float:
-    """−Σ t log(y + 1e-7) / N; t one-hot (same size as y) or integer labels; 1-D y is one sample."""
-    y, t = np.asarray(y), np.asarray(t)
-    if y.ndim == 1:
-        y, t = y.reshape(1, y.size), t.reshape(1, t.size)
-    batch = y.shape[0]
-    if t.size == y.size:
-        return float(-np.sum(t * np.log(y + LOG_DELTA)) / batch)
-    return float(-np.sum(np.log(y[np.arange(batch), t.reshape(batch)] + LOG_DELTA)) / batch)
-
-
-def mean_squared_error(y: Array, t: Array) -> float:
-    """The book's "mean squared error", which is ½ Σ (y − t)² (a sum, not a mean)."""
-    d = np.asarray(y) - np.asarray(t)
-    return float(0.5 * np.sum(d * d))
 
 
 class Affine:
@@ -78,7 +54,7 @@ class Relu:
         return self.out <= 0
 
     def forward(self, x: Array) -> Array:
-        self.out = np.maximum(x, 0)
+        self.out = relu(x)
         return self.out
 
     def backward(self, dout: Array) -> Array:
@@ -92,21 +68,26 @@ class Relu:
 class LeakyRelu:
     """x for x > 0, αx otherwise; LeakyReLU'(0) = α."""
 
-    def __init__(self, alpha: float = 0.01) -> None:
+    def __init__(self, alpha: float = LEAKY_SLOPE) -> None:
         self.alpha = float(alpha)
-        self.mask: Array | None = None
+        self.x: Array | None = None
         self.out: Array | None = None
 
+    @property
+    def mask(self) -> Array:
+        """Where the last input was ≤ 0 (slope α)."""
+        return self.x <= 0
+
     def forward(self, x: Array) -> Array:
-        self.mask = x <= 0
-        self.out = np.where(self.mask, self.alpha * x, x)
+        self.x = x
+        self.out = leaky_relu(x, self.alpha)
         return self.out
 
     def backward(self, dout: Array) -> Array:
-        return np.where(self.mask, self.alpha * dout, dout)
+        return dout * self.derivative()
 
     def derivative(self) -> Array:
-        return np.where(self.mask, self.alpha, 1).astype(self.out.dtype)
+        return leaky_relu_grad(self.x, self.alpha)
 
 
 class Sigmoid:
@@ -116,12 +97,8 @@ class Sigmoid:
         self.out: Array | None = None
 
     def forward(self, x: Array) -> Array:
-        e = np.exp(-np.abs(x))
-        out = np.where(x >= 0, 1, e)
-        e += 1
-        out /= e
-        self.out = out
-        return out
+        self.out = sigmoid(x)
+        return self.out
 
     def backward(self, dout: Array) -> Array:
         return dout * self.derivative()
@@ -137,7 +114,7 @@ class Tanh:
         self.out: Array | None = None
 
     def forward(self, x: Array) -> Array:
-        self.out = np.tanh(x)
+        self.out = tanh(x)
         return self.out
 
     def backward(self, dout: Array) -> Array:
@@ -196,3 +173,12 @@ class SoftmaxWithLoss:
             dx[np.arange(batch), self.t.reshape(batch)] -= 1
         dx *= dout / batch
         return dx.reshape(self.y.shape)
+
+
+ACTIVATION_LAYERS: dict[str, type[Relu | LeakyRelu | Sigmoid | Tanh]] = {
+    "relu": Relu,
+    "sigmoid": Sigmoid,
+    "tanh": Tanh,
+    "leaky_relu": LeakyRelu,
+}
+"""Hidden-layer activations by the ids of the activation table (nnviz.core.functions)."""

@@ -6,31 +6,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnviz.core.layers import Affine, Dropout, LeakyRelu, Relu, Sigmoid, SoftmaxWithLoss, Tanh
+from nnviz.core.functions import ACTIVATIONS, SATURATION_TOL
+from nnviz.core.init import book_init_scheme, init_weight
+from nnviz.core.layers import ACTIVATION_LAYERS, Affine, Dropout, LeakyRelu, Relu, Sigmoid, SoftmaxWithLoss, Tanh
 
 Array = np.ndarray
 Grads = dict[str, Array]
 Layer = Affine | Relu | Sigmoid | Tanh | LeakyRelu | Dropout
-ACTIVATIONS: dict[str, type[Relu | Sigmoid | Tanh | LeakyRelu]] = {
-    "relu": Relu,
-    "sigmoid": Sigmoid,
-    "tanh": Tanh,
-    "leaky_relu": LeakyRelu,
-}
-SATURATION_TOL = 0.01
 NUMERICAL_H = 1e-4
-
-
-def init_scale(weight_init_std: str | float, n_in: int) -> float:
-    """Std of N(0, std²) weights: "he" √(2/n_in), "xavier" √(1/n_in) (book forms), or a number."""
-    if isinstance(weight_init_std, str):
-        key = weight_init_std.lower()
-        if key in ("he", "relu"):
-            return float(np.sqrt(2.0 / n_in))
-        if key in ("xavier", "sigmoid"):
-            return float(np.sqrt(1.0 / n_in))
-        raise ValueError(f"unknown weight_init_std {weight_init_std!r}")
-    return float(weight_init_std)
 
 
 @dataclass(frozen=True)
@@ -63,8 +46,8 @@ class MultiLayerNet:
         seed: int | None = None,
         dtype: type[np.floating] | np.dtype = np.float32,
     ) -> None:
-        if activation not in ACTIVATIONS:
-            raise ValueError(f"unknown activation {activation!r}; choose from {sorted(ACTIVATIONS)}")
+        if activation not in ACTIVATION_LAYERS:
+            raise ValueError(f"unknown activation {activation!r}; choose from {sorted(ACTIVATION_LAYERS)}")
         self.activation = activation
         self.weight_decay_lambda = float(weight_decay_lambda)
         self.dtype = np.dtype(dtype)
@@ -72,11 +55,12 @@ class MultiLayerNet:
         sizes = [input_size, *hidden_size_list, output_size]
         self.n_layers = len(sizes) - 1
         self.params: dict[str, Array] = {}
+        scheme, std = book_init_scheme(weight_init_std)
         for i in range(1, self.n_layers + 1):
-            std = init_scale(weight_init_std, sizes[i - 1])
-            self.params[f"W{i}"] = (std * self.rng.standard_normal((sizes[i - 1], sizes[i]))).astype(self.dtype)
+            w = init_weight(scheme, sizes[i - 1], sizes[i], self.rng, std=std, dtype=np.float64)
+            self.params[f"W{i}"] = w.astype(self.dtype)
             self.params[f"b{i}"] = np.zeros(sizes[i], dtype=self.dtype)
-        act_cls = ACTIVATIONS[activation]
+        act_cls = ACTIVATION_LAYERS[activation]
         self.layers: dict[str, Layer] = {}
         for i in range(1, self.n_layers + 1):
             self.layers[f"Affine{i}"] = Affine(self.params[f"W{i}"], self.params[f"b{i}"], compute_dx=i > 1)
@@ -152,11 +136,13 @@ class MultiLayerNet:
 
     def layer_stats(self) -> list[LayerStats]:
         """Per layer: activation mean/std, zero and dead-unit fractions (ReLU family),
-        saturated fraction (|f'| < 0.01), weight std and RMS of the last ∂L/∂W; [] before any loss."""
+        saturated fraction (|f'| < 0.01, for activations with a plateau), weight std and RMS of the
+        last ∂L/∂W; [] before any loss."""
         if self.last_layer.y is None:
             return []
         stats = []
-        acts = [layer for layer in self.layers.values() if isinstance(layer, tuple(ACTIVATIONS.values()))]
+        acts = [layer for layer in self.layers.values() if isinstance(layer, tuple(ACTIVATION_LAYERS.values()))]
+        plateau = ACTIVATIONS[self.activation].plateau
         for i in range(1, self.n_layers + 1):
             affine = self._affine(i)
             grad_rms = None if affine.dW is None else float(np.sqrt(np.mean(np.square(affine.dW, dtype=np.float64))))
@@ -167,7 +153,7 @@ class MultiLayerNet:
                 inactive = act.mask if relu_like else None
                 zero = None if inactive is None else float(inactive.mean())
                 dead = None if inactive is None else float(inactive.all(axis=0).mean())
-                saturated = float(np.mean(np.abs(act.derivative()) < SATURATION_TOL))
+                saturated = float(np.mean(np.abs(act.derivative()) < SATURATION_TOL)) if plateau else None
             else:
                 out, name, zero, dead, saturated = self.last_layer.y, "softmax", None, None, None
             stats.append(

@@ -133,3 +133,17 @@ def regression_descent(
         fs = np.asarray(loss(w, b, x, y), dtype=np.float64)
     g = np.column_stack([gw, gb] if fit_intercept else [gw])
     return replace(run, xs=params, fs=fs.reshape(w.shape), grad_norms=np.linalg.norm(g, axis=1))
+
+
+def regression_hessian(x: ArrayLike, fit_intercept: bool, standardize_x: bool = False) -> FloatArray:
+    """Hessian of L = ½Σ(y − w·x − b)² in the coordinates the descent runs in.
+
+    [[Σx²]] for y = w·x; [[Σx², Σx], [Σx, n]] with an intercept; with standardised x
+    the same for z = (x − mean)/std, which is n·I.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if standardize_x:
+        x = (x - x.mean()) / x.std()
+    if not fit_intercept:
+        return np.array([[float(np.dot(x, x))]])
+    return np.array([[float(np.dot(x, x)), float(x.sum())], [float(x.sum()), float(x.size)]])

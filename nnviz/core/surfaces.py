@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Literal, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nnviz.core.expr import Expression
 from nnviz.core.gradient import grid_2d
 
 FloatArray = NDArray[np.float64]
@@ -36,6 +38,7 @@ class Surface:
     broadcast shape.  hessian takes one point and returns a 2 × 2 array.
     critical_points lists the known ones (exhaustive only where stated in the docs);
     f_min is the global minimum value, None when f is unbounded below or unknown.
+    formula is f as a user would type it (nnviz.core.expr syntax).
     """
 
     key: str
@@ -49,6 +52,7 @@ class Surface:
     critical_points: tuple[CriticalPoint, ...] = ()
     f_min: float | None = None
     hessian: HessianFn | None = None
+    formula: str = ""
 
     def value_at(self, point: ArrayLike) -> float:
         """f at a point given as a 2-vector."""
@@ -76,6 +80,7 @@ class Surface:
         critical_points: tuple[CriticalPoint, ...] = (),
         f_min: float | None = None,
         hessian: HessianFn | None = None,
+        formula: str = "",
     ) -> Surface:
         """Wrap arbitrary (e.g. user-typed) f and grad into a safe, broadcasting Surface.
 
@@ -96,7 +101,7 @@ class Surface:
                 return _finite_or_nan(gx, x, y), _finite_or_nan(gy, x, y)
 
         return cls(key, safe_f, safe_grad, xlim, ylim, start, lr, latex,
-                   tuple(critical_points), f_min, hessian)
+                   tuple(critical_points), f_min, hessian, formula)
 
 
 def _finite_or_nan(values: ArrayLike, x: ArrayLike, y: ArrayLike) -> FloatArray:
@@ -219,7 +224,7 @@ def _constant_hessian(fxx: float, fxy: float, fyy: float) -> HessianFn:
     return lambda x, y: matrix.copy()
 
 
-_PRESETS = (
+_CODED = (
     Surface("bowl", _bowl, _bowl_grad, (-4.5, 4.5), (-4.5, 4.5), (-3.0, 4.0), 0.1,
             r"x^2 + y^2", (CriticalPoint(0.0, 0.0, "min"),), 0.0, _constant_hessian(2, 0, 2)),
     Surface("mountain", _mountain, _mountain_grad, (-3.0, 3.0), (-2.5, 2.5), (1.5, -1.0), 0.05,
@@ -257,6 +262,18 @@ _PRESETS = (
             (CriticalPoint(0.0, 0.0, "min"),), 0.0, _rastrigin_hessian),
 )
 
+_FORMULAS = {
+    "bowl": "x^2 + y^2",
+    "mountain": "5 - x^2 - 2*y^2",
+    "saddle": "x^2 - y^2",
+    "elongated": "x^2/20 + y^2",
+    "rosenbrock": "(1 - x)^2 + 100*(y - x^2)^2",
+    "himmelblau": "(x^2 + y - 11)^2 + (x + y^2 - 7)^2",
+    "beale": "(1.5 - x + x*y)^2 + (2.25 - x + x*y^2)^2 + (2.625 - x + x*y^3)^2",
+    "rastrigin": "20 + x^2 + y^2 - 10*(cos(2*pi*x) + cos(2*pi*y))",
+}
+_PRESETS = tuple(replace(s, formula=_FORMULAS[s.key]) for s in _CODED)
+
 SURFACES: dict[str, Surface] = {s.key: s for s in _PRESETS}
 
 
@@ -266,3 +283,49 @@ def get_surface(key: str) -> Surface:
         return SURFACES[key]
     except KeyError:
         raise KeyError(f"unknown surface {key!r}; choose one of {sorted(SURFACES)}") from None
+
+
+# --- typed surfaces and quadratics ---------------------------------------------
+
+# Fractions of the window where a Hessian is sampled to decide whether it is constant;
+# irregular so that periodic or symmetric surfaces do not repeat by accident.
+_PROBE_FRACTIONS = (0.13, 0.5, 0.87)
+
+
+@lru_cache(maxsize=64)
+def surface_from_expression(expr: Expression, xlim: Window = (-3.0, 3.0), ylim: Window | None = None) -> Surface:
+    """The Surface of a typed f(x, y) with SymPy's gradient and Hessian (cached); ylim defaults to xlim.
+
+    Undefined points and overflow give nan without warnings (Surface.from_functions).
+    """
+    if expr.variables != ("x", "y"):
+        raise ValueError(f"expected an expression in (x, y), got {expr.variables}")
+    dx, dy = expr.gradient()
+    dxx, dxy, dyy = dx.diff("x"), dx.diff("y"), dy.diff("y")
+
+    def hessian(x: float, y: float) -> FloatArray:
+        with np.errstate(all="ignore"):
+            return np.array([[float(dxx(x, y)), float(dxy(x, y))], [float(dxy(x, y)), float(dyy(x, y))]])
+
+    return Surface.from_functions("custom", expr, lambda x, y: (dx(x, y), dy(x, y)), xlim=xlim,
+                                  ylim=xlim if ylim is None else ylim, latex=expr.latex, hessian=hessian,
+                                  formula=expr.text)
+
+
+def quadratic_hessian(surface: Surface) -> FloatArray | None:
+    """The Hessian of a quadratic surface: the same (and finite) at nine points of the window; else None.
+
+    A constant Hessian makes f a quadratic, where the step-size theory (nnviz.core.quadratic) is exact.
+    """
+    if surface.hessian is None:
+        return None
+    xs = [surface.xlim[0] + a * (surface.xlim[1] - surface.xlim[0]) for a in _PROBE_FRACTIONS]
+    ys = [surface.ylim[0] + a * (surface.ylim[1] - surface.ylim[0]) for a in _PROBE_FRACTIONS]
+    with np.errstate(all="ignore"):
+        samples = [np.asarray(surface.hessian(x, y), dtype=float) for x in xs for y in ys]
+    first = samples[0]
+    if first.shape != (2, 2) or not np.all(np.isfinite(first)):
+        return None
+    if all(np.allclose(h, first, rtol=1e-9, atol=1e-12) for h in samples[1:]):
+        return (first + first.T) / 2
+    return None

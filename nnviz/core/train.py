@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import math
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 Array = np.ndarray
 Grads = dict[str, Array]
@@ -35,35 +34,23 @@ class Optimizer(Protocol):
 
 
 @functools.cache
-def _openblas_thread_setter() -> Any:
-    """openblas_set_num_threads_local of NumPy's bundled OpenBLAS, or None if there is none."""
-    root = Path(np.__file__).resolve().parent
-    for lib in sorted([*root.parent.glob("numpy.libs/*openblas*"), *root.glob(".dylibs/*openblas*")]):
-        try:
-            setter = ctypes.CDLL(str(lib)).openblas_set_num_threads_local
-        except (OSError, AttributeError):
-            continue
-        setter.argtypes, setter.restype = [ctypes.c_int], ctypes.c_int
-        return setter
-    return None
+def _controller() -> ThreadpoolController:
+    """The native thread pools NumPy loaded (inspected once; cheap to limit afterwards)."""
+    return ThreadpoolController()
 
 
 @contextmanager
 def blas_threads(n: int | None) -> Iterator[None]:
-    """Limit OpenBLAS to n threads for the calling thread only (no-op if n is None or no OpenBLAS).
+    """Limit NumPy's BLAS to n threads while the block runs (no limit when n is None).
 
-    For batch-100 matrix products, waking a second BLAS thread costs more than it saves;
-    the Trainer applies it to training steps, not to the (large) evaluation products.
+    For batch-100 matrix products, waking a second BLAS thread costs more than it saves,
+    and on a shared server extra threads only contend. The limit is process-wide.
     """
-    setter = _openblas_thread_setter() if n is not None else None
-    if setter is None:
+    if n is None:
         yield
         return
-    previous = setter(n)
-    try:
+    with _controller().limit(limits=n, user_api="blas"):
         yield
-    finally:
-        setter(previous)
 
 
 @dataclass(frozen=True)
@@ -163,33 +150,33 @@ class Trainer:
         """Train until done, `max_iters` iterations or `time_budget` seconds, whichever comes first.
 
         A time budget always allows at least one iteration. Returns the iterations done.
+        BLAS is held to `blas_thread_limit` threads meanwhile.
         """
         start = time.perf_counter()
         count = 0
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), blas_threads(self.blas_thread_limit):
             while not self.done and (max_iters is None or count < max_iters):
                 if time_budget is not None and count and time.perf_counter() - start >= time_budget:
                     break
-                if self._step():
+                if self.step():
                     count += 1
         self.elapsed += time.perf_counter() - start
         return count
 
-    def _step(self) -> bool:
+    def step(self) -> bool:
         """One mini-batch update (plus the evaluation at an epoch's end); False if it stopped."""
         if self._batch_in_epoch == 0:
             self._order = self._shuffle_rng.permutation(self.n_train)
         lo = self._batch_in_epoch * self.batch_size
         batch = self._order[lo : lo + self.batch_size]
-        with blas_threads(self.blas_thread_limit):
-            loss, grads = self.network.loss_and_gradient(self.x_train[batch], self.t_train[batch])
-            if not math.isfinite(loss):
-                self._failure = (
-                    "nonfinite_loss",
-                    f"loss became {loss} at iteration {self.iteration + 1}; the learning rate is probably too large",
-                )
-                return False
-            self.optimizer.update(self.network.params, grads)
+        loss, grads = self.network.loss_and_gradient(self.x_train[batch], self.t_train[batch])
+        if not math.isfinite(loss):
+            self._failure = (
+                "nonfinite_loss",
+                f"loss became {loss} at iteration {self.iteration + 1}; the learning rate is probably too large",
+            )
+            return False
+        self.optimizer.update(self.network.params, grads)
         self.loss_history.append(loss)
         self.iteration += 1
         self.samples_seen += len(batch)

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from nnviz.core.functions import Activation, saturation_intervals
+from nnviz.core.functions import Activation
+from nnviz.lessons.activations import saturation_intervals
 from nnviz.figures import theme
 
 GRID_POINTS = 801

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import plotly.graph_objects as go
 
+from nnviz.core.paths import edge_crossing
 from nnviz.figures import theme
 
 CONTOUR_SCALE = [[0.0, "#f7fbff"], [0.35, "#dbe7f3"], [0.7, "#b3c9de"], [1.0, "#8aa8c4"]]
@@ -118,19 +119,6 @@ def _animation(layout: dict, ks: np.ndarray, text: AnimationText, presentation: 
     layout["margin"] = {**layout.get("margin", {}), "b": bottom}
 
 
-def _exit_marker(point_in: np.ndarray, point_out: np.ndarray, xlim, ylim) -> tuple[float, float]:
-    """Where the segment from an inside point to an outside point crosses the window edge."""
-    d = point_out - point_in
-    t = 1.0
-    for axis, (lo, hi) in enumerate((xlim, ylim)):
-        if d[axis] > 0 and point_out[axis] > hi:
-            t = min(t, (hi - point_in[axis]) / d[axis])
-        elif d[axis] < 0 and point_out[axis] < lo:
-            t = min(t, (lo - point_in[axis]) / d[axis])
-    edge = point_in + max(t, 0.0) * d
-    return float(edge[0]), float(edge[1])
-
-
 # --- 1-D --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -186,7 +174,7 @@ def curve_figure(grid: np.ndarray, values: np.ndarray, xs: np.ndarray, fs: np.nd
     ]
     animated = [1, 2, len(data) - 2, len(data) - 1]
     if exit is not None and exit >= 1 and exit < n:
-        ex, _ = _exit_marker(np.array([xs[exit - 1], 0.0]), np.array([xs[exit], 0.0]), window, (-1, 1))
+        ex, _ = edge_crossing(np.array([xs[exit - 1], 0.0]), np.array([xs[exit], 0.0]), window, (-1, 1))
         data.append({"type": "scatter", "x": [ex], "y": [hi + pad * 0.5], "mode": "markers+text",
                      "name": text.exit.format(k=exit), "text": [text.exit.format(k=exit)],
                      "textposition": "bottom center" if ex > window[0] else "bottom right",
@@ -289,7 +277,7 @@ def surface_figure(X: np.ndarray, Y: np.ndarray, Z: np.ndarray, panels: list[Pan
                                     "symbol": style["marker"]["symbol"], "line": {"color": CURRENT, "width": 2}}})
             animated.append((len(data) - 1, pts[-1:]))
             if path.exit is not None and 1 <= path.exit < len(path.xs):
-                ex, ey = _exit_marker(path.xs[path.exit - 1], path.xs[path.exit], xlim, ylim)
+                ex, ey = edge_crossing(path.xs[path.exit - 1], path.xs[path.exit], xlim, ylim)
                 exits_x.append(ex)
                 exits_y.append(ey)
         if exits_x:
@@ -467,9 +455,9 @@ def regression_figure(x: np.ndarray, y: np.ndarray, params: np.ndarray, optimum:
             layout["yaxis2"]["range"] = [-0.05 * float(finite.max()), 1.08 * float(finite.max())]
     if exit is not None and 1 <= exit < len(params) and window is not None:
         if loss_curve is None:
-            ex, ey = _exit_marker(view[exit - 1], view[exit], window[0], window[1])
+            ex, ey = edge_crossing(view[exit - 1], view[exit], window[0], window[1])
         else:
-            ex, _ = _exit_marker(np.array([view[exit - 1, 0], 0.0]), np.array([view[exit, 0], 0.0]),
+            ex, _ = edge_crossing(np.array([view[exit - 1, 0], 0.0]), np.array([view[exit, 0], 0.0]),
                                  window[0], (-1, 1))
             ey = layout["yaxis2"]["range"][1]
         data.append({"type": "scatter", "x": [ex], "y": [ey], "mode": "markers", "name": text.exit,

@@ -17,7 +17,9 @@ import numpy as np
 import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
-from nnviz.core.descent import DescentPath, Status, StepMode, descent_path, quadratic_iterates, stable_lr_bound
+from nnviz.core.descent import DescentPath, Status, StepMode, descend_many, descent_path
+from nnviz.core.paths import path_window
+from nnviz.core.quadratic import stable_lr_bound
 from nnviz.core.expr import Expression
 from nnviz.core.regression import loss, to_original_params, to_standardized_params
 from nnviz.core.surfaces import CriticalPoint, Surface, Window
@@ -50,43 +52,7 @@ CURVES_1D: dict[str, Curve1D] = {c.key: c for c in (
 )}
 
 
-def view_window(window: Window, *points: float, margin: float = 0.08) -> Window:
-    """The window, widened where needed to show every (finite) point with a margin of margin·width."""
-    finite = [p for p in points if np.isfinite(p)]
-    lo, hi = min([window[0], *finite]), max([window[1], *finite])
-    pad = margin * (hi - lo)
-    return (lo - pad if lo < window[0] else lo, hi + pad if hi > window[1] else hi)
-
-
 # --- quadratics ------------------------------------------------------------------------
-
-class Quadratic(NamedTuple):
-    """f(x) = a·(x − center)² + const."""
-
-    a: float
-    center: float
-
-
-def quadratic_form(expr: Expression) -> Quadratic | None:
-    """(a, center) when a one-variable formula is exactly a·x² + b·x + c with a ≠ 0, else None."""
-    if len(expr.variables) != 1:
-        return None
-    try:
-        poly = sp.Poly(sp.expand(expr.sympy), expr.symbols[0])
-    except sp.PolynomialError:
-        return None
-    if poly.degree() != 2:
-        return None
-    a, b, _ = (complex(c) for c in poly.all_coeffs())
-    if a.imag or b.imag or not np.isfinite(a.real) or not np.isfinite(b.real) or a.real == 0:
-        return None
-    return Quadratic(a.real, -b.real / (2 * a.real) + 0.0)  # + 0.0 turns −0.0 into 0.0
-
-
-def quadratic_closed_form(q: Quadratic, lr: float, x0: float, steps: int) -> FloatArray:
-    """x_k = center + (x0 − center)·(1 − 2·a·lr)^k for k = 0 … steps (overflow gives ±inf)."""
-    with np.errstate(all="ignore"):
-        return q.center + quadratic_iterates(q.a, lr, x0 - q.center, steps)
 
 
 # --- 1-D runs --------------------------------------------------------------------------
@@ -151,33 +117,6 @@ def curvature_1d(expr: Expression, x: float) -> float:
 
 # --- surfaces ----------------------------------------------------------------------------
 
-@lru_cache(maxsize=64)
-def surface_from_expression(expr: Expression, window: Window = (-3.0, 3.0)) -> Surface:
-    """A Surface for a typed f(x, y): symbolic gradient and Hessian, non-finite values → nan (cached)."""
-    (fx, fy) = expr.gradient()
-    fxx, fxy, fyy = fx.diff("x"), fx.diff("y"), fy.diff("y")
-
-    def hessian(x: float, y: float) -> FloatArray:
-        with np.errstate(all="ignore"):
-            return np.array([[float(fxx(x, y)), float(fxy(x, y))], [float(fxy(x, y)), float(fyy(x, y))]])
-
-    return Surface.from_functions("custom", expr, lambda x, y: (fx(x, y), fy(x, y)), xlim=window,
-                                  ylim=window, latex=expr.latex, hessian=hessian)
-
-
-QUADRATIC_SURFACES = frozenset({"bowl", "mountain", "saddle", "elongated"})
-
-
-def is_quadratic_surface(surface: Surface, expr: Expression | None = None) -> bool:
-    """True for the quadratic presets, and for a typed formula that is a polynomial of degree ≤ 2."""
-    if expr is None:
-        return surface.key in QUADRATIC_SURFACES
-    try:
-        return sp.Poly(sp.expand(expr.sympy), *expr.symbols).total_degree() <= 2
-    except sp.PolynomialError:
-        return False
-
-
 def local_lr_bound(surface: Surface, point: ArrayLike) -> float | None:
     """2/λ_max of the Hessian at point (inf if no positive curvature); None without a usable Hessian."""
     if surface.hessian is None:
@@ -231,70 +170,6 @@ def descend_many_cached(surface: Surface, starts: tuple[tuple[float, float], ...
     return tuple(_frozen(p) for p in descend_many(surface, starts, lr, steps, mode, tol))
 
 
-def descend_many(surface: Surface, starts: ArrayLike, lr: float, steps: int, mode: StepMode = "plain",
-                 tol: float = 1e-8, bound: float = 1e8) -> list[DescentPath]:
-    """descent_path from every start at once, with the surface's vectorised gradient.
-
-    Follows descent_path(surface.gradient_at, start, ...) for each start: same stopping
-    rules, same rows, and the same numbers up to rounding in the last bit (vectorised
-    arithmetic), which only chaotic runs can amplify. Never warns.
-    """
-    x = np.array(starts, dtype=np.float64).reshape(-1, 2)
-    n = len(x)
-    if mode not in ("plain", "normalized") or steps < 0 or not np.isfinite(lr) or not np.all(np.isfinite(x)):
-        raise ValueError("bad mode, steps, lr or starts")
-    history = np.full((steps + 1, n, 2), np.nan)
-    norms = np.full((steps + 1, n), np.nan)
-    length = np.zeros(n, dtype=int)  # rows recorded per start
-    status = np.full(n, "max_steps", dtype=object)
-    stopped: list[int | None] = [None] * n
-    active = np.ones(n, dtype=bool)
-    g = np.zeros_like(x)
-    g_norm = np.zeros(n)
-
-    def stop(rows: NDArray[np.intp], why: str, k: int) -> None:
-        for i in rows:
-            status[i], stopped[i] = why, k
-        active[rows] = False
-
-    with np.errstate(all="ignore"):
-        for k in range(steps + 1):
-            idx = np.flatnonzero(active)
-            if idx.size == 0:
-                break
-            if k > 0:
-                direction = g[idx] / g_norm[idx, None] if mode == "normalized" else g[idx]
-                new = x[idx] - lr * direction
-                finite = np.all(np.isfinite(new), axis=1)
-                stop(idx[~finite], "diverged", k)
-                idx, new = idx[finite], new[finite]
-                x[idx] = new
-            gx, gy = surface.grad(x[idx, 0], x[idx, 1])
-            g[idx, 0], g[idx, 1] = np.broadcast_to(gx, idx.shape), np.broadcast_to(gy, idx.shape)
-            g_norm[idx] = np.sqrt(g[idx, 0] * g[idx, 0] + g[idx, 1] * g[idx, 1])  # = np.linalg.norm, bit for bit
-            history[k, idx], norms[k, idx] = x[idx], g_norm[idx]
-            length[idx] = k + 1
-            far = ~(np.sqrt(x[idx, 0] * x[idx, 0] + x[idx, 1] * x[idx, 1]) <= bound)
-            stop(idx[far], "diverged", k)
-            stop(idx[~far & (g_norm[idx] <= tol)], "converged", k)
-        paths = []
-        for i in range(n):
-            xs = history[: length[i], i].copy()
-            fs = np.asarray(surface.f(xs[:, 0], xs[:, 1]), dtype=np.float64).reshape(-1)
-            paths.append(DescentPath(xs, fs, norms[: length[i], i].copy(), status[i], stopped[i]))
-    return paths
-
-
-def first_exit(xs: ArrayLike, xlim: Window, ylim: Window | None = None) -> int | None:
-    """Index of the first iterate outside the window (x only when ylim is None), or None."""
-    p = np.asarray(xs, dtype=np.float64).reshape(len(xs), -1)
-    inside = (p[:, 0] >= xlim[0]) & (p[:, 0] <= xlim[1])
-    if ylim is not None:
-        inside &= (p[:, 1] >= ylim[0]) & (p[:, 1] <= ylim[1])
-    out = np.flatnonzero(~inside)
-    return int(out[0]) if out.size else None
-
-
 def nearest_critical(surface: Surface, point: ArrayLike, radius: float = 0.05) -> CriticalPoint | None:
     """The known critical point within `radius`·(window diagonal) of point, nearest first."""
     p = np.asarray(point, dtype=np.float64)
@@ -308,46 +183,6 @@ def nearest_critical(surface: Surface, point: ArrayLike, radius: float = 0.05) -
 
 
 # --- regression ------------------------------------------------------------------------
-
-def regression_hessian(x: ArrayLike, fit_intercept: bool, standardize_x: bool = False) -> FloatArray:
-    """Hessian of L = ½Σ(y − w·x − b)² in the coordinates the descent runs in.
-
-    [[Σx²]] for y = w·x; [[Σx², Σx], [Σx, n]] with an intercept; with standardised x
-    the same for z = (x − mean)/std, which is n·I.
-    """
-    x = np.asarray(x, dtype=np.float64)
-    if standardize_x:
-        x = (x - x.mean()) / x.std()
-    if not fit_intercept:
-        return np.array([[float(np.dot(x, x))]])
-    return np.array([[float(np.dot(x, x)), float(x.sum())], [float(x.sum()), float(x.size)]])
-
-
-def path_window(base: tuple[Window, Window], xs: ArrayLike, diverged: bool,
-                margin: float = 0.06) -> tuple[Window, Window]:
-    """The view for a 2-parameter path: the base box, widened to hold the whole path unless it diverged."""
-    (x0, x1), (y0, y1) = base
-    p = np.asarray(xs, dtype=np.float64).reshape(-1, 2)
-    p = p[np.all(np.isfinite(p), axis=1)]
-    if diverged or p.size == 0:
-        return (x0, x1), (y0, y1)
-    lo, hi = np.minimum(p.min(axis=0), [x0, y0]), np.maximum(p.max(axis=0), [x1, y1])
-    pad = margin * (hi - lo)
-    grow_lo, grow_hi = lo < [x0, y0], hi > [x1, y1]
-    lo, hi = np.where(grow_lo, lo - pad, lo), np.where(grow_hi, hi + pad, hi)
-    return (float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1]))
-
-
-def exit_to_mark(xs: ArrayLike, status: Status, xlim: Window, ylim: Window | None = None) -> int | None:
-    """The first iterate outside the view, when the path diverged or ended outside it; else None.
-
-    A path that only overshoots the view for a while and comes back is drawn whole.
-    """
-    first = first_exit(xs, xlim, ylim)
-    if first is None:
-        return None
-    ended_outside = first_exit(np.asarray(xs)[-1:], xlim, ylim) is not None
-    return first if status == "diverged" or ended_outside else None
 
 
 class Landscape(NamedTuple):

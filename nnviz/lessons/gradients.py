@@ -25,35 +25,6 @@ from nnviz.core.surfaces import Surface, Window, get_surface
 FloatArray = NDArray[np.float64]
 
 # The presets typed as text, as a user would enter them in the formula box.
-PRESET_FORMULAS: dict[str, str] = {
-    "bowl": "x^2 + y^2",
-    "mountain": "5 - x^2 - 2*y^2",
-    "saddle": "x^2 - y^2",
-    "elongated": "x^2/20 + y^2",
-    "rosenbrock": "(1 - x)^2 + 100*(y - x^2)^2",
-    "himmelblau": "(x^2 + y - 11)^2 + (x + y^2 - 7)^2",
-    "beale": "(1.5 - x + x*y)^2 + (2.25 - x + x*y^2)^2 + (2.625 - x + x*y^3)^2",
-    "rastrigin": "20 + x^2 + y^2 - 10*(cos(2*pi*x) + cos(2*pi*y))",
-}
-
-
-def surface_from_expression(expr: Expression, xlim: Window = (-3.0, 3.0),
-                            ylim: Window = (-3.0, 3.0)) -> Surface:
-    """A Surface from a parsed f(x, y) with its symbolic gradient; undefined points are nan."""
-    if expr.variables != ("x", "y"):
-        raise ValueError(f"expected an expression in (x, y), got {expr.variables}")
-    dx, dy = expr.gradient()
-    return Surface.from_functions("custom", expr, lambda x, y: (dx(x, y), dy(x, y)),
-                                  xlim=xlim, ylim=ylim, latex=expr.latex)
-
-
-@lru_cache(maxsize=64)
-def typed_surface(text: str, half_width: float = 3.0) -> Surface:
-    """The surface of a formula typed as text over the square window ±half_width (cached)."""
-    window = (-float(half_width), float(half_width))
-    return surface_from_expression(parse(text, ("x", "y")), window, window)
-
-
 # --- slices -----------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -6,131 +6,29 @@ dZₗ = dAₗ ⊙ act'(Zₗ) and dAₗ₋₁ = dZₗ Wₗᵀ. `grad_a[l]` is ∂
 only the per-layer std of dZₗ is kept. Array index l holds layer l + 1.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from math import pi, sqrt
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
+from nnviz.core.functions import ACTIVATIONS, saturated
 from nnviz.core.init import FLOAT_DTYPES, get_scheme, init_weight
 
 Array = NDArray[np.floating]
 
-LEAKY_SLOPE = 0.01
-_GELU_K = sqrt(2.0 / pi)
-_GELU_C = 0.044715
-_GELU_CLIP = 10.0  # tanh(√(2/π)(x + 0.044715x³)) is exactly ±1 in float32/64 beyond |x| = 10
-
-# Each activation is (f(z), df(z, a)) with a = f(z); written branch-free (np.where is slow)
-# and overflow-free: no exp of a positive argument, no cube of an unclipped input.
+ACTIVATION_IDS: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu")
+"""The activations the experiment offers, ids of the activation table (nnviz.core.functions)."""
 
 
-def _sigmoid(z: Array) -> Array:
-    """Stable sigmoid exp(min(z, 0)) / (1 + exp(-|z|))."""
-    return np.exp(np.minimum(z, 0)) / (1 + np.exp(-np.abs(z)))
-
-
-def _sigmoid_df(z: Array, a: Array) -> Array:
-    return a * (1 - a)
-
-
-def _tanh_df(z: Array, a: Array) -> Array:
-    return 1 - a * a
-
-
-def _relu(z: Array) -> Array:
-    return np.maximum(z, 0)
-
-
-def _step(z: Array) -> Array:
-    """1 where z > 0, else 0: the kink at 0 takes the z ≤ 0 branch."""
-    return (z > 0).astype(z.dtype)
-
-
-def _relu_df(z: Array, a: Array) -> Array:
-    return _step(z)
-
-
-def _leaky_relu(z: Array) -> Array:
-    return np.maximum(z, 0) + z.dtype.type(LEAKY_SLOPE) * np.minimum(z, 0)
-
-
-def _leaky_relu_df(z: Array, a: Array) -> Array:
-    return np.maximum(_step(z), z.dtype.type(LEAKY_SLOPE))
-
-
-def _elu(z: Array) -> Array:
-    """ELU with α = 1: z for z > 0, exp(z) - 1 otherwise."""
-    return np.maximum(z, 0) + (np.exp(np.minimum(z, 0)) - 1)
-
-
-def _elu_df(z: Array, a: Array) -> Array:
-    return np.exp(np.minimum(z, 0))
-
-
-def _gelu_parts(z: Array) -> tuple[Array, Array]:
-    """Clipped z and tanh(√(2/π)(z + 0.044715z³)); the clip changes no tanh value."""
-    zc = np.clip(z, -_GELU_CLIP, _GELU_CLIP)
-    u = zc * zc
-    u *= z.dtype.type(_GELU_C)
-    u += 1
-    u *= zc
-    u *= z.dtype.type(_GELU_K)
-    return zc, np.tanh(u, out=u)
-
-
-def _gelu(z: Array) -> Array:
-    """GELU, tanh approximation: z/2 · (1 + tanh(√(2/π)(z + 0.044715z³)))."""
-    _, t = _gelu_parts(z)
-    t += 1
-    t *= z
-    t *= z.dtype.type(0.5)
-    return t
-
-
-def _gelu_df(z: Array, a: Array) -> Array:
-    zc, t = _gelu_parts(z)
-    du = zc * zc
-    du *= z.dtype.type(3 * _GELU_C * _GELU_K)
-    du += z.dtype.type(_GELU_K)
-    du *= zc
-    du *= 1 - t * t
-    du += 1 + t
-    du *= z.dtype.type(0.5)
-    return du
-
-
-_ACTIVATIONS: dict[str, tuple[Callable[[Array], Array], Callable[[Array, Array], Array]]] = {
-    "sigmoid": (_sigmoid, _sigmoid_df),
-    "tanh": (np.tanh, _tanh_df),
-    "relu": (_relu, _relu_df),
-    "leaky_relu": (_leaky_relu, _leaky_relu_df),
-    "elu": (_elu, _elu_df),
-    "gelu": (_gelu, _gelu_df),
-}
-ACTIVATION_IDS: tuple[str, ...] = tuple(_ACTIVATIONS)
-
-SIGMOID_SATURATION = 0.01  # sigmoid output within 0.01 of 0 or 1
-TANH_SATURATION = 0.99  # |tanh| > 0.99
-ELU_SATURATION = -0.99  # ELU (α = 1) output < -0.99, within 0.01 of its floor -1
-
-
-def _saturated(a: Array, activation: str) -> Array | None:
-    """Per-layer fraction of saturated units, or None for activations without a plateau."""
-    if activation == "sigmoid":
-        mask = (a < SIGMOID_SATURATION) | (a > 1 - SIGMOID_SATURATION)
-    elif activation == "tanh":
-        mask = np.abs(a) > TANH_SATURATION
-    elif activation == "elu":
-        mask = a < ELU_SATURATION
-    else:
-        return None
-    return mask.mean(axis=(1, 2))
+def _share_saturated(z: Array, activation: str) -> Array | None:
+    """Per-layer share of saturated units (|f'(z)| < 0.01), or None for activations without a plateau."""
+    act = ACTIVATIONS[activation]
+    return saturated(act, z).mean(axis=(1, 2)) if act.plateau else None
 
 
 @dataclass(frozen=True)
-class LayerStats:
+class DepthStats:
     """Per-layer statistics (arrays of length L, float64)."""
 
     mean: Array
@@ -153,11 +51,11 @@ class InitExperiment:
     z: Array
     a: Array
     grad_a: Array | None
-    stats: LayerStats
+    stats: DepthStats
 
 
 def _require_activation(activation: str) -> None:
-    if activation not in _ACTIVATIONS:
+    if activation not in ACTIVATION_IDS:
         raise ValueError(f"unknown activation {activation!r}; known: {', '.join(ACTIVATION_IDS)}")
 
 
@@ -197,7 +95,7 @@ def run_init_experiment(
         raise ValueError(f"dtype must be float32 or float64, got {dt}")
     if min(n_samples, n_in, layers, width) < 1:
         raise ValueError("n_samples, n_in, layers and width must all be >= 1")
-    f, df = _ACTIVATIONS[activation]
+    f, df = ACTIVATIONS[activation].f, ACTIVATIONS[activation].df
     x_rng, w_rng, g_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
     x = x_rng.standard_normal((n_samples, n_in), dtype=dt)
     weights = tuple(
@@ -219,16 +117,16 @@ def run_init_experiment(
         grad_a[-1] = g_rng.standard_normal((n_samples, width), dtype=dt)
         grad_z_std = np.empty(layers)
         for l in range(layers - 1, -1, -1):
-            dz = grad_a[l] * df(z[l], act[l])
+            dz = grad_a[l] * df(z[l])
             grad_z_std[l] = dz.std(dtype=np.float64)
             if l:
                 with np.errstate(over="ignore", invalid="ignore"):
                     np.matmul(dz, weights[l].T, out=grad_a[l - 1])
                 _check_range(grad_a[l - 1], "activation gradients", l)
-    stats = LayerStats(
+    stats = DepthStats(
         mean=act.mean(axis=(1, 2), dtype=np.float64),
         std=act.std(axis=(1, 2), dtype=np.float64),
-        saturated=_saturated(act, activation),
+        saturated=_share_saturated(z, activation),
         dead=(act == 0).mean(axis=(1, 2)),
         grad_std=None if grad_a is None else grad_a.std(axis=(1, 2), dtype=np.float64),
         grad_z_std=grad_z_std,
@@ -317,7 +215,7 @@ class InitSummary:
     width: int
     n_samples: int
     values_per_layer: int
-    stats: LayerStats
+    stats: DepthStats
     activations: LayerHistograms
     activations_nonzero: LayerHistograms | None
     grad_a: LayerHistograms
@@ -343,8 +241,8 @@ def summarise_init(
     n = samples_for(layers, width) if n_samples is None else n_samples
     run = run_init_experiment(scheme, activation, n_samples=n, n_in=width, layers=layers, width=width,
                               seed=seed, std=std)
-    _, df = _ACTIVATIONS[activation]
-    grad_z = [run.grad_a[l] * df(run.z[l], run.a[l]) for l in range(layers)]
+    df = ACTIVATIONS[activation].df
+    grad_z = [run.grad_a[l] * df(run.z[l]) for l in range(layers)]
     return InitSummary(
         scheme=scheme,
         activation=activation,

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from nnviz.core.averaging import RunningAverage
+from nnviz.core.functions import softmax
 from nnviz.core.net import LayerStats, MultiLayerNet
 from nnviz.core.optimizer import make_optimizer
-from nnviz.core.train import Trainer, blas_threads
+from nnviz.core.train import Trainer, TrainerState, blas_threads
 
 Array = np.ndarray
 Data = tuple[tuple[Array, Array], tuple[Array, Array]]
@@ -72,47 +74,12 @@ class Change:
     new: float | str
 
 
-@dataclass(frozen=True)
-class LabState:
-    """Progress of the lock-stepped nets (the first net that has not stopped leads)."""
-
-    iteration: int
-    epoch: int
-    epochs: int
-    iters_per_epoch: int
-    total_iters: int
-    progress: float
-    samples_per_sec: float | None
-    eta_seconds: float | None
-    done: bool
-    stopped: tuple[str | None, ...]
-
-
-def ema(values: Sequence[float], beta: float = SMOOTHING, start: float = 0.0, t0: int = 0) -> tuple[Array, float]:
-    """Bias-corrected exponential average v_t = βv_{t−1} + (1−β)x_t, v̂_t = v_t/(1 − β^t), in O(n).
-
-    Continues a series: `start` is v after `t0` values. Returns (v̂ for the new values, last v).
-    """
-    out = np.empty(len(values))
-    v = start
-    for k, x in enumerate(values):
-        v = beta * v + (1.0 - beta) * x
-        out[k] = v / (1.0 - beta ** (t0 + k + 1))
-    return out, v
-
-
 def curve_points(n: int, max_points: int = MAX_CURVE_POINTS) -> Array:
     """Indices of at most `max_points` evenly strided points of a length-n series, always the last."""
     if n <= max_points:
         return np.arange(n)
     stride = math.ceil(n / (max_points - 1))
     return np.unique(np.r_[np.arange(0, n, stride), n - 1])
-
-
-def softmax(scores: Array) -> Array:
-    z = scores - scores.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
 
 
 def confusion_matrix(labels: Array, predicted: Array, n_classes: int = N_CLASSES) -> Array:
@@ -149,12 +116,6 @@ def _probe_stats(net: MultiLayerNet, x: Array, t: Array) -> list[LayerStats]:
     return net.layer_stats()
 
 
-@dataclass
-class _Curve:
-    smooth: list[float] = field(default_factory=list)
-    ema_state: float = 0.0
-
-
 class Lab:
     """Nets with the given specs trained in lock-step on the same data, plus display helpers."""
 
@@ -186,7 +147,8 @@ class Lab:
             self.nets.append(net)
             self.trainers.append(trainer)
         self.changes: list[Change] = []
-        self._curves = [_Curve() for _ in self.specs]
+        self._smooth = [RunningAverage(SMOOTHING) for _ in self.specs]
+        self._smoothed: list[list[float]] = [[] for _ in self.specs]
         self._predictions: dict[int, tuple[int, Array]] = {}
         self.running = False
         self.target: int | None = None
@@ -300,37 +262,36 @@ class Lab:
     def pause(self) -> None:
         self.running, self.target, self._wall = False, None, None
 
-    def state(self) -> LabState:
-        lead = self.lead
-        st = lead.state()
-        remaining = max(st.total_iters - st.iteration, 0)
-        if self._wall_rate:
-            eta = remaining / self._wall_rate
-        else:
-            eta = st.eta_seconds
-        rates = [tr.state().samples_per_sec for tr in self.trainers if tr.state().samples_per_sec]
-        rate = 1.0 / sum(1.0 / r for r in rates) if rates else None
-        return LabState(
-            iteration=self.iteration, epoch=lead.epoch, epochs=lead.epochs, iters_per_epoch=lead.iters_per_epoch,
-            total_iters=st.total_iters, progress=st.progress if not self.done else 1.0, samples_per_sec=rate,
+    def state(self) -> TrainerState:
+        """The lead trainer's state, with the lab's iteration, combined throughput and wall-clock ETA."""
+        lead = self.lead.state()
+        remaining = max(lead.total_iters - lead.iteration, 0)
+        eta = remaining / self._wall_rate if self._wall_rate else lead.eta_seconds
+        rates = [r for r in (tr.state().samples_per_sec for tr in self.trainers) if r]
+        return replace(
+            lead, iteration=self.iteration, progress=1.0 if self.done else lead.progress,
+            samples_per_sec=1.0 / sum(1.0 / r for r in rates) if rates else None,
             eta_seconds=None if self.done else eta, done=self.done,
-            stopped=tuple(tr.stop_reason if tr.stop_reason != "finished" else None for tr in self.trainers),
         )
+
+    @property
+    def stopped(self) -> tuple[str | None, ...]:
+        """Why each net stopped early ("nonfinite_loss"), None for a net still training or finished."""
+        return tuple(tr.stop_reason if tr.stop_reason != "finished" else None for tr in self.trainers)
 
     # --- what the page draws ------------------------------------------------------------------
 
     def _extend_curves(self) -> None:
-        for curve, tr in zip(self._curves, self.trainers):
-            new = tr.loss_history[len(curve.smooth):]
+        for average, smoothed, tr in zip(self._smooth, self._smoothed, self.trainers):
+            new = tr.loss_history[len(smoothed):]
             if new:
-                values, curve.ema_state = ema(new, SMOOTHING, curve.ema_state, len(curve.smooth))
-                curve.smooth.extend(values.tolist())
+                smoothed.extend(average.extend(new)[1].tolist())
 
     def loss_curve(self, k: int, max_points: int = MAX_CURVE_POINTS) -> tuple[Array, Array, Array]:
         """(iteration 1…n, raw loss, smoothed loss) of net k, at most `max_points` points."""
         raw = np.asarray(self.trainers[k].loss_history)
         idx = curve_points(len(raw), max_points)
-        return idx + 1, raw[idx], np.asarray(self._curves[k].smooth)[idx]
+        return idx + 1, raw[idx], np.asarray(self._smoothed[k])[idx]
 
     def accuracy_curve(self, k: int) -> tuple[Array, Array, Array]:
         """(epoch 0…E, train accuracy, test accuracy) of net k; epoch 0 is before any update."""

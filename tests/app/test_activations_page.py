@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 from nnviz.core.functions import ACTIVATIONS
-from tests.app.conftest import array, assert_clean, assert_silent_fallback, figures, open_page
+from tests.app.conftest import (
+    array,
+    assert_clean,
+    assert_silent_fallback,
+    figures,
+    open_page,
+)
 
 PAGE = "app_pages/activations.py"
 

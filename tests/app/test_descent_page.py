@@ -7,7 +7,13 @@ import plotly.graph_objects as go
 import pytest
 
 from nnviz.lessons.descent import CURVES_1D, LR_LADDER
-from tests.app.conftest import array, assert_clean, assert_silent_fallback, figures, open_page
+from tests.app.conftest import (
+    array,
+    assert_clean,
+    assert_silent_fallback,
+    figures,
+    open_page,
+)
 
 PAGE = "app_pages/descent.py"
 SURFACES = ["bowl", "elongated", "saddle", "mountain", "rosenbrock", "himmelblau", "beale", "rastrigin", "custom"]

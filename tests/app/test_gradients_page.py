@@ -6,9 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.lessons.gradients import PRESET_FORMULAS
 from nnviz.core.surfaces import SURFACES
-from tests.app.conftest import array, assert_clean, assert_silent_fallback, figures, open_page
+from tests.app.conftest import (
+    array,
+    assert_clean,
+    assert_silent_fallback,
+    figures,
+    open_page,
+)
 
 PAGE = "app_pages/gradients.py"
 VIEWS = ["surface", "directional", "field", "lab", "examples"]
@@ -203,7 +208,7 @@ def test_example_button_opens_the_mountain_in_the_directional_view() -> None:
 def test_typed_preset_draws_the_same_surface(key: str) -> None:
     coded = figures(open_page(PAGE, surface=key))[0]
     span = str(max(abs(v) for v in (*SURFACES[key].xlim, *SURFACES[key].ylim)))
-    typed = figures(open_page(PAGE, surface="custom", fxy=PRESET_FORMULAS[key], span=span))[0]
+    typed = figures(open_page(PAGE, surface="custom", fxy=SURFACES[key].formula, span=span))[0]
     x = array(typed["data"][0]["x"])
     z_typed = array(typed["data"][0]["z"])
     assert x[0] == -float(span)

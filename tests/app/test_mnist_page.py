@@ -10,7 +10,7 @@ import pytest
 
 from nnviz.data import mnist as mnist_data
 from tests.app.conftest import array, assert_clean, figures, open_page
-from tests.core.test_mnist_data import fake_split, idx_images, idx_labels
+from tests.data.test_mnist import fake_split, idx_images, idx_labels
 
 PAGE = "app_pages/mnist.py"
 VIEWS = ["curves", "weights", "errors", "predict", "layers"]

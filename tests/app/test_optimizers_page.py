@@ -7,7 +7,13 @@ import plotly.graph_objects as go
 import pytest
 
 from nnviz.core.averaging import ewa, noisy_temperatures
-from tests.app.conftest import array, assert_clean, assert_silent_fallback, figures, open_page
+from tests.app.conftest import (
+    array,
+    assert_clean,
+    assert_silent_fallback,
+    figures,
+    open_page,
+)
 
 PAGE = "app_pages/optimizers.py"
 ALL = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"]

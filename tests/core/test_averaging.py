@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnviz.core.averaging import ewa, noisy_temperatures
+from nnviz.core.averaging import RunningAverage, ewa, noisy_temperatures
 
 
 def loop_ewa(x: list[float], beta: float, corrected: bool) -> list[float]:
@@ -65,3 +65,15 @@ def test_noisy_temperatures_is_seeded_and_has_documented_parts() -> None:
     long = noisy_temperatures(days=3000, seed=0, noise_std=2.0)
     resid = long - noisy_temperatures(days=3000, noise_std=0.0)
     assert resid.std() == pytest.approx(2.0, rel=0.05)
+
+
+def test_running_average_continues_a_series_exactly() -> None:
+    """The live loss curve feeds a few values per tick: chunking must not change the average."""
+    x = np.random.default_rng(0).normal(size=60)
+    whole = RunningAverage(0.9).extend(x)
+    parts = RunningAverage(0.9)
+    first, rest = parts.extend(x[:25]), parts.extend(x[25:])
+    np.testing.assert_array_equal(np.r_[first[0], rest[0]], whole[0])
+    np.testing.assert_array_equal(np.r_[first[1], rest[1]], whole[1])
+    np.testing.assert_array_equal(whole[1], ewa(x, 0.9, bias_correction=True))
+    assert parts.count == 60 and parts.value == whole[0][-1]

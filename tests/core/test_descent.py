@@ -2,21 +2,13 @@
 
 import math
 import warnings
-from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from nnviz.core.descent import (
-    DescentPath,
-    descent_path,
-    gradient_descent,
-    quadratic_iterates,
-    quadratic_regime,
-    stable_lr_bound,
-)
+from nnviz.core.descent import DescentPath, descend_many, descent_path, gradient_descent
+from nnviz.core.quadratic import quadratic_iterates
+from nnviz.core.surfaces import get_surface
 
 
 def sum_of_squares(x):
@@ -166,82 +158,33 @@ def test_descent_path_leaves_x0_alone():
 
 # --- the quadratic a·x² --------------------------------------------------------------
 
-@pytest.mark.parametrize(("lr", "regime"), [(0.0, "stalled"), (0.25, "slow"), (0.5, "fastest"),
-                                            (0.75, "oscillating"), (1.0, "cycling"), (1.5, "divergent"),
-                                            (-0.1, "divergent")])
-def test_regime_boundaries_for_x_squared(lr, regime):
-    assert quadratic_regime(1.0, lr) == regime
-
-
-def _exact_regime(a: Fraction, lr: Fraction) -> str:
-    p = 2 * a * lr
-    if p == 0:
-        return "stalled"
-    if p < 0 or p > 2:
-        return "divergent"
-    return "slow" if p < 1 else "fastest" if p == 1 else "oscillating" if p < 2 else "cycling"
-
-
-@settings(max_examples=60, deadline=None)
-@given(a_num=st.integers(1, 64), a_exp=st.integers(0, 4), lr_num=st.integers(-8, 80), lr_exp=st.integers(3, 6))
-def test_regime_matches_exact_rational_and_observed_behaviour(a_num, a_exp, lr_num, lr_exp):
-    a, lr = Fraction(a_num, 2**a_exp), Fraction(lr_num, 2**lr_exp)  # exact in binary floating point
-    regime = quadratic_regime(float(a), float(lr))
-    assert regime == _exact_regime(a, lr)
-    xs = descent_path(lambda x: 2 * float(a) * x, [1.0], float(lr), 6, tol=0, bound=np.inf).xs[:, 0]
-    if len(xs) < 7:  # only an exact landing on the minimum stops early
-        assert regime == "fastest" and xs[-1] == 0
-        return
-    mags = np.abs(xs)
-    behaviour = {
-        "stalled": np.all(xs == 1.0),
-        "slow": np.all(xs > 0) and np.all(np.diff(xs) < 0),
-        "fastest": np.all(xs[1:] == 0),
-        "oscillating": np.all(xs[::2] > 0) and np.all(xs[1::2] < 0) and np.all(np.diff(mags) < 0),
-        "cycling": np.all(mags == 1.0) and np.all(xs[1::2] == -1.0),
-        "divergent": np.all(np.diff(mags) > 0),
-    }
-    assert behaviour[regime]
-
-
-def test_regime_rejects_non_positive_curvature_or_bad_lr():
-    for a, lr in [(0.0, 0.1), (-1.0, 0.1), (1.0, np.nan)]:
-        with pytest.raises(ValueError):
-            quadratic_regime(a, lr)
-
-
-@settings(max_examples=30, deadline=None)
-@given(a=st.floats(0.1, 10), lr_scale=st.floats(0.0, 0.99), x0=st.floats(-10, 10))
-def test_closed_form_matches_iterates(a, lr_scale, x0):
-    lr = lr_scale / a  # within the stability limit η < 1/a
-    path = descent_path(lambda x: 2 * a * x, [x0], lr, 30, tol=0)
-    closed = quadratic_iterates(a, lr, x0, 30)[: len(path.xs)]
-    np.testing.assert_allclose(path.xs[:, 0], closed, rtol=1e-9, atol=1e-12)
-
-
-def test_closed_form_overflows_to_inf_without_warnings():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        xs = quadratic_iterates(1.0, 10.0, 3.0, 400)
-    assert xs[0] == 3.0 and np.isinf(xs[-1])
-
 
 # --- stability bound --------------------------------------------------------------------
 
-def test_stable_lr_bound_closed_forms():
-    assert stable_lr_bound(np.diag([2.0, 2.0])) == pytest.approx(1.0)  # x² + y²
-    assert stable_lr_bound(np.diag([0.1, 2.0])) == pytest.approx(1.0)  # x²/20 + y²
-    assert stable_lr_bound(2 * 3.0) == pytest.approx(1 / 3.0)  # a·x² with a = 3: η < 1/a
-    lam = (1002 + math.sqrt(1002**2 - 4 * 400)) / 2  # Rosenbrock Hessian at (1, 1)
-    assert stable_lr_bound([[802.0, -400.0], [-400.0, 200.0]]) == pytest.approx(2 / lam)
-    assert stable_lr_bound(np.diag([-2.0, -4.0])) == math.inf
-    with pytest.raises(ValueError):
-        stable_lr_bound(np.ones((2, 3)))
+
+@pytest.mark.parametrize("key", ["bowl", "elongated", "saddle", "mountain", "rosenbrock", "himmelblau"])
+@pytest.mark.parametrize("mode", ["plain", "normalized"])
+def test_descend_many_follows_descent_path_for_every_start(key, mode):
+    surface = get_surface(key)
+    (x0, x1), (y0, y1) = surface.xlim, surface.ylim
+    starts = [(x0 + a * (x1 - x0), y0 + b * (y1 - y0)) for a in (0.15, 0.5, 0.85) for b in (0.15, 0.5, 0.85)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        paths = descend_many(surface, starts, surface.lr, 60, mode=mode, tol=1e-6)
+    for start, path in zip(starts, paths):
+        alone = descent_path(surface.gradient_at, start, surface.lr, 60, f=surface.value_at, mode=mode, tol=1e-6)
+        assert (path.status, path.stopped_at) == (alone.status, alone.stopped_at)
+        np.testing.assert_allclose(path.xs, alone.xs, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(path.fs, alone.fs, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(path.grad_norms, alone.grad_norms, rtol=1e-9, atol=1e-12)
 
 
-@pytest.mark.parametrize(("factor", "status"), [(0.99, "converged"), (1.01, "diverged")])
-def test_stable_lr_bound_separates_convergence_from_divergence(factor, status):
-    hessian = np.array([[3.0, 1.0], [1.0, 2.0]])
-    lr = factor * stable_lr_bound(hessian)
-    path = descent_path(lambda x: hessian @ x, [1.0, -2.0], lr, 5000, tol=1e-8, bound=1e6)
-    assert path.status == status
+def test_descend_many_stops_each_start_on_its_own():
+    surface = get_surface("bowl")
+    paths = descend_many(surface, [(0.0, 0.0), (1.0, 1.0), (3.0, -4.0)], 0.5, 10, tol=0.0)
+    assert [p.status for p in paths] == ["converged", "converged", "converged"]
+    assert [p.stopped_at for p in paths] == [0, 1, 1]
+    mixed = descend_many(surface, [(1.0, 1.0), (1e7, 1e7)], 1.2, 50)
+    k = next(k for k in range(50) if np.hypot(1e7, 1e7) * 1.4**k > 1e8)  # |1 − 2·1.2| = 1.4
+    assert mixed[1].status == "diverged" and mixed[1].stopped_at == k == 6
+    assert mixed[0].status == "max_steps" and len(mixed[0].xs) == 51  # the other start runs on

@@ -1,4 +1,4 @@
-"""Layers: losses and softmax against golden values, backward passes against finite differences."""
+"""Layers: forward values against closed forms, backward passes against finite differences."""
 
 from __future__ import annotations
 
@@ -6,10 +6,8 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 
+from nnviz.core.functions import softmax
 from nnviz.core.layers import (
     Affine,
     Dropout,
@@ -18,9 +16,6 @@ from nnviz.core.layers import (
     Sigmoid,
     SoftmaxWithLoss,
     Tanh,
-    cross_entropy_error,
-    mean_squared_error,
-    softmax,
 )
 
 Y_DIGEST = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])
@@ -40,46 +35,6 @@ def numeric_grad(f: Callable[[], float], a: np.ndarray) -> np.ndarray:
         a[idx] = old
         g[idx] = (fp - fm) / (2 * H)
     return g
-
-
-# ---------------------------------------------------------------- losses and softmax
-
-
-def test_cross_entropy_and_mse_golden() -> None:
-    assert cross_entropy_error(Y_DIGEST, T_DIGEST) == pytest.approx(0.510825457099338, abs=1e-15)
-    assert cross_entropy_error(Y_DIGEST, np.array(2)) == pytest.approx(0.510825457099338, abs=1e-15)
-    assert mean_squared_error(Y_DIGEST, T_DIGEST) == pytest.approx(0.0975, abs=1e-15)
-
-
-def test_cross_entropy_uses_delta_inside_the_log_and_means_over_the_batch() -> None:
-    y = np.array([[0.0, 1.0], [0.5, 0.5], [0.9, 0.1]])
-    labels = np.array([0, 1, 0])
-    expected = -(np.log(1e-7) + np.log(0.5 + 1e-7) + np.log(0.9 + 1e-7)) / 3
-    assert cross_entropy_error(y, labels) == pytest.approx(expected, rel=1e-14)
-    assert cross_entropy_error(y, np.eye(2)[labels]) == pytest.approx(expected, rel=1e-14)
-    assert cross_entropy_error(y[1], labels[1:2]) == pytest.approx(-np.log(0.5 + 1e-7), rel=1e-14)
-
-
-def test_softmax_golden_and_stable() -> None:
-    np.testing.assert_allclose(softmax(np.array([0.3, 2.9, 4.0])), [0.01821127, 0.24519181, 0.73659691], atol=5e-9)
-    np.testing.assert_allclose(
-        softmax(np.array([1010.0, 1000.0, 990.0])), [9.99954600e-01, 4.53978686e-05, 2.06106005e-09], rtol=1e-8
-    )
-    scores = np.array([0.2, 0.02, 0.15, 0.15, 1.3, 0.5, 0.06, 1.1, 0.05, 3.75])
-    assert softmax(scores)[-1] == pytest.approx(0.7392188, abs=5e-8)
-
-
-@settings(max_examples=40, deadline=None)
-@given(
-    x=arrays(np.float64, (3, 4), elements=st.floats(-50, 50)),
-    shift=st.floats(-1e3, 1e3),
-)
-def test_softmax_rows_sum_to_one_and_ignore_shifts(x: np.ndarray, shift: float) -> None:
-    p = softmax(x)
-    np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-12)
-    np.testing.assert_allclose(softmax(x + shift), p, rtol=1e-9, atol=1e-300)
-    reference = np.exp(x - x.max(axis=1, keepdims=True))
-    np.testing.assert_allclose(p, reference / reference.sum(axis=1, keepdims=True), rtol=1e-12)
 
 
 # ---------------------------------------------------------------- SoftmaxWithLoss

@@ -44,7 +44,7 @@ def tiny(activation: str, weight_decay: float, seed: int) -> tuple[MultiLayerNet
 def exact_log(monkeypatch: pytest.MonkeyPatch) -> None:
     """Backward is the exact gradient of the cross-entropy without δ (δ = 1e-7 only guards log 0,
     and would bias numerical gradients by a factor p/(p + δ)), so check against that loss."""
-    monkeypatch.setattr("nnviz.core.layers.LOG_DELTA", 0.0)
+    monkeypatch.setattr("nnviz.core.losses.LOG_DELTA", 0.0)
 
 
 @pytest.mark.usefixtures("exact_log")

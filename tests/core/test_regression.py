@@ -4,11 +4,13 @@ import math
 
 import numpy as np
 import pytest
+import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnviz.core.gradient import numerical_gradient
 from nnviz.core.descent import gradient_descent
+from nnviz.core.gradient import numerical_gradient
+from nnviz.core.quadratic import stable_lr_bound
 from nnviz.core.regression import (
     NOTES_X,
     NOTES_Y,
@@ -16,6 +18,7 @@ from nnviz.core.regression import (
     loss,
     loss_gradient,
     regression_descent,
+    regression_hessian,
     standardize,
     to_original_params,
     to_standardized_params,
@@ -134,3 +137,19 @@ def test_regression_descent_rejects_bad_input(kwargs):
     args = {"x": NOTES_X, "y": NOTES_Y, "lr": 0.001, "steps": 5} | kwargs
     with pytest.raises(ValueError):
         regression_descent(**args)
+
+
+def test_regression_hessian_matches_sympy_and_standardising_makes_it_n_times_identity():
+    w, b = sp.symbols("w b")
+    L = sp.Rational(1, 2) * sum((sp.nsimplify(yi) - w * sp.nsimplify(xi) - b) ** 2 for xi, yi in zip(NOTES_X, NOTES_Y))
+    expected = np.array(sp.hessian(L, (w, b)), dtype=float)
+    np.testing.assert_allclose(regression_hessian(NOTES_X, True), expected)
+    np.testing.assert_allclose(regression_hessian(NOTES_X, False), [[166.75]])
+    np.testing.assert_allclose(regression_hessian(NOTES_X, True, True), 11 * np.eye(2), atol=1e-12)
+
+
+def test_regression_stability_bound_separates_convergence_from_divergence():
+    bound = stable_lr_bound(regression_hessian(NOTES_X, True))
+    ok = regression_descent(NOTES_X, NOTES_Y, 0.97 * bound, 400, w0=2.0, fit_intercept=True, tol=0.0)
+    bad = regression_descent(NOTES_X, NOTES_Y, 1.03 * bound, 2000, w0=2.0, fit_intercept=True, tol=0.0)
+    assert ok.status == "max_steps" and bad.status == "diverged"

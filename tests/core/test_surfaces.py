@@ -1,5 +1,7 @@
 """Tests for nnviz.core.surfaces: presets against independent SymPy formulas and finite differences."""
 
+from __future__ import annotations
+
 import dataclasses
 import warnings
 
@@ -7,9 +9,19 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from nnviz.core.gradient import numerical_gradient
-from nnviz.core.descent import descent_path, stable_lr_bound
-from nnviz.core.surfaces import SURFACES, CriticalPoint, Surface, get_surface, surface_grid
+from nnviz.core.descent import descent_path
+from nnviz.core.expr import parse
+from nnviz.core.gradient import grid_2d, numerical_gradient
+from nnviz.core.quadratic import stable_lr_bound
+from nnviz.core.surfaces import (
+    SURFACES,
+    CriticalPoint,
+    Surface,
+    get_surface,
+    quadratic_hessian,
+    surface_from_expression,
+    surface_grid,
+)
 
 X, Y = sp.symbols("x y")
 HALF = sp.Rational(1, 2)
@@ -170,3 +182,66 @@ def test_from_functions_keeps_the_given_metadata():
                                start=(1.0, 1.0), lr=0.1, latex="x^2+3y^2", critical_points=cp, f_min=0.0)
     assert (s.key, s.start, s.lr, s.latex, s.critical_points, s.f_min) == ("q", (1.0, 1.0), 0.1,
                                                                           "x^2+3y^2", cp, 0.0)
+
+
+def test_typed_surface_has_symbolic_gradient_and_hessian():
+    expr = parse("(x**2 - 1)**2 + y**2", ("x", "y"))
+    surface = surface_from_expression(expr)
+    np.testing.assert_allclose(surface.gradient_at((0.5, 2.0)), [4 * 0.5 * (0.25 - 1), 4.0])
+    np.testing.assert_allclose(surface.hessian(0.5, 2.0), [[12 * 0.25 - 4, 0], [0, 2]])
+    assert quadratic_hessian(surface) is None
+    assert quadratic_hessian(surface_from_expression(parse("x**2 + 3*x*y - y", ("x", "y")))) is not None
+
+
+@pytest.mark.parametrize("key,constant", [("elongated", True), ("bowl", True), ("saddle", True),
+                                          ("rosenbrock", False), ("beale", False), ("himmelblau", False),
+                                          ("rastrigin", False)])
+def test_constant_hessian_detects_quadratics(key: str, constant: bool) -> None:
+    assert (quadratic_hessian(SURFACES[key]) is not None) == constant
+
+
+def test_user_surface_gradient_and_hessian() -> None:
+    s = surface_from_expression(parse("3*x**2 + x*y + y**2", ("x", "y")), (-2, 2), (-2, 2))
+    np.testing.assert_allclose(s.gradient_at((1.0, 2.0)), [6 + 2, 1 + 4])
+    np.testing.assert_allclose(quadratic_hessian(s), [[6, 1], [1, 2]])
+    wavy = surface_from_expression(parse("sin(x) + y**2", ("x", "y")), (-2, 2), (-2, 2))
+    assert quadratic_hessian(wavy) is None
+
+
+def test_user_surface_undefined_points_are_nan_without_warnings() -> None:
+    s = surface_from_expression(parse("log(x) + y", ("x", "y")), (-2, 2), (-2, 2))
+    with np.errstate(all="raise"):
+        assert np.isnan(s.value_at((-1.0, 0.0)))
+        assert np.all(np.isnan(s.gradient_at((0.0, 0.0))[:1]))
+    assert quadratic_hessian(s) is None
+
+
+@pytest.mark.parametrize("key", sorted(SURFACES))
+def test_presets_typed_as_text_match_the_coded_presets(key):
+    coded = SURFACES[key]
+    typed = surface_from_expression(parse(SURFACES[key].formula, ("x", "y")), coded.xlim, coded.ylim)
+    X, Y = grid_2d(coded.xlim, coded.ylim, 23)
+    np.testing.assert_allclose(typed.f(X, Y), coded.f(X, Y), rtol=1e-12, atol=1e-9)
+    for got, want in zip(typed.grad(X, Y), coded.grad(X, Y)):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-8)
+
+
+def test_every_preset_has_its_typed_formula():
+    assert all(surface.formula for surface in SURFACES.values())
+
+
+def test_typed_surface_window_and_undefined_points_without_warnings():
+    surface = surface_from_expression(parse("log(x) + 1/y", ("x", "y")), (-2.0, 2.0))
+    assert surface.xlim == surface.ylim == (-2.0, 2.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isnan(surface.value_at((-1.0, 1.0)))
+        gx, gy = surface.gradient_at((1.0, 0.0))
+        assert gx == 1.0 and np.isnan(gy)
+        assert surface.value_at((np.e, 1.0)) == pytest.approx(2.0)
+        assert np.isnan(surface_from_expression(parse("exp(x*y*1000)", ("x", "y")), (-10.0, 10.0)).value_at((10.0, 10.0)))
+
+
+def test_surface_from_expression_needs_x_and_y():
+    with pytest.raises(ValueError):
+        surface_from_expression(parse("x**2", ("x",)))

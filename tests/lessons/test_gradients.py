@@ -1,63 +1,25 @@
 """nnviz.lessons.gradients: typed surfaces match the coded presets, slices, the lab and the notes' examples."""
 
-import warnings
 
 import numpy as np
 import pytest
 
-from nnviz.core.gradient import grid_2d
-from nnviz.core.expr import parse
-from nnviz.figures.gradients import arrow_paths, contour_levels
+from nnviz.core.surfaces import get_surface
 from nnviz.lessons.gradients import (
     LAB_FUNCTIONS,
     LAB_STEPS,
-    PRESET_FORMULAS,
     angle_between,
     axis_slices,
     book_function,
-    direction_from_angle,
     bowl_example,
+    direction_from_angle,
     lab_errors,
     lab_estimates,
     level_tangent,
     line_slice,
     log_norm_example,
     mountain_example,
-    surface_from_expression,
-    typed_surface,
 )
-from nnviz.core.surfaces import SURFACES, get_surface
-
-
-@pytest.mark.parametrize("key", sorted(SURFACES))
-def test_presets_typed_as_text_match_the_coded_presets(key):
-    coded = SURFACES[key]
-    typed = surface_from_expression(parse(PRESET_FORMULAS[key], ("x", "y")), coded.xlim, coded.ylim)
-    X, Y = grid_2d(coded.xlim, coded.ylim, 23)
-    np.testing.assert_allclose(typed.f(X, Y), coded.f(X, Y), rtol=1e-12, atol=1e-9)
-    for got, want in zip(typed.grad(X, Y), coded.grad(X, Y)):
-        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-8)
-
-
-def test_preset_formulas_cover_every_preset():
-    assert set(PRESET_FORMULAS) == set(SURFACES)
-
-
-def test_typed_surface_window_and_undefined_points_without_warnings():
-    surface = typed_surface("log(x) + 1/y", 2.0)
-    assert surface.xlim == surface.ylim == (-2.0, 2.0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        assert np.isnan(surface.value_at((-1.0, 1.0)))
-        gx, gy = surface.gradient_at((1.0, 0.0))
-        assert gx == 1.0 and np.isnan(gy)
-        assert surface.value_at((np.e, 1.0)) == pytest.approx(2.0)
-        assert np.isnan(typed_surface("exp(x*y*1000)", 10.0).value_at((10.0, 10.0)))
-
-
-def test_surface_from_expression_needs_x_and_y():
-    with pytest.raises(ValueError):
-        surface_from_expression(parse("x**2", ("x",)))
 
 
 def test_axis_slices_are_the_surface_with_one_variable_fixed():
@@ -132,28 +94,6 @@ def test_worked_example_values():
     assert bowl["dfdx"] == "6.00000000000378" and bowl["dfdy"] == "7.999999999999119"
     log = {r.quantity: r.ours for r in log_norm_example()}
     assert float(log["derivative"]) == pytest.approx(10 / 9, abs=1e-15)
-
-
-def test_arrow_paths_shafts_end_where_heads_start_and_tips_reach_the_vector():
-    sx, sy, hx, hy = arrow_paths([0.0, 1.0, 2.0], [0.0, 0.0, 5.0], [1.0, 0.0, np.nan], [0.0, 2.0, 1.0])
-    # the third arrow is not finite and is left out: two arrows, NaN-separated
-    assert sx.shape == (6,) and hx.shape == (10,)
-    assert np.isnan(sx[2]) and np.isnan(hx[4])
-    np.testing.assert_allclose([sx[0], sx[1], sy[1]], [0.0, 0.7, 0.0])
-    np.testing.assert_allclose([hx[0], hy[0], hx[5], hy[5]], [1.0, 0.0, 1.0, 2.0])  # tips at P + v
-    # head base is perpendicular to the arrow and centred on the shaft's end
-    np.testing.assert_allclose([(hx[1] + hx[2]) / 2, (hy[1] + hy[2]) / 2], [0.7, 0.0])
-    assert hx[1] == pytest.approx(hx[2])
-
-
-def test_contour_levels_switch_to_log_for_rosenbrock_only():
-    for key, expect_log in (("rosenbrock", True), ("beale", True), ("himmelblau", False), ("mountain", False),
-                            ("bowl", False), ("rastrigin", False)):
-        s = SURFACES[key]
-        X, Y = grid_2d(s.xlim, s.ylim, 40)
-        levels, is_log = contour_levels(s.f(X, Y))
-        assert is_log is expect_log, key
-        assert np.all(np.isfinite(levels))
 
 
 @pytest.mark.parametrize("theta", [0.0, 30.0, 90.0, 135.0, 180.0, 270.0, 359.5])

@@ -4,37 +4,15 @@ import warnings
 
 import numpy as np
 import pytest
-import sympy as sp
 
-from nnviz.lessons import descent as lab
-from nnviz.core.descent import descent_path, quadratic_regime
+from nnviz.core.descent import descend_many, descent_path
 from nnviz.core.expr import parse
+from nnviz.core.quadratic import quadratic_regime
 from nnviz.core.regression import NOTES_X, NOTES_Y, loss, regression_descent
-from nnviz.core.surfaces import get_surface
-
+from nnviz.core.surfaces import get_surface, surface_from_expression
+from nnviz.lessons import descent as lab
 
 # --- 1-D --------------------------------------------------------------------------------
-
-@pytest.mark.parametrize(("text", "a", "center"), [("x**2", 1.0, 0.0), ("0.01*x**2 + 0.1*x", 0.01, -5.0),
-                                                   ("3*(x - 2)**2 + 7", 3.0, 2.0), ("-x**2 + x", -1.0, 0.5)])
-def test_quadratic_form_reads_a_and_the_vertex(text, a, center):
-    q = lab.quadratic_form(parse(text))
-    assert q is not None and q.a == pytest.approx(a) and q.center == pytest.approx(center)
-
-
-@pytest.mark.parametrize("text", ["x**4/4 - x**2 + 0.3*x", "sin(x)", "x", "5", "abs(x)**2 + x**3", "exp(x)"])
-def test_quadratic_form_rejects_everything_else(text):
-    assert lab.quadratic_form(parse(text)) is None
-
-
-@pytest.mark.parametrize("text", ["x**2", "0.01*x**2 + 0.1*x", "2*(x + 1)**2"])
-@pytest.mark.parametrize("lr", [0.02, 0.3, 0.5, 0.8, 1.0])
-def test_closed_form_matches_the_iterates(text, lr):
-    expr = parse(text)
-    q = lab.quadratic_form(expr)
-    run = lab.run_1d(expr, 3.0, lr, 40)
-    closed = lab.quadratic_closed_form(q, lr, 3.0, 40)
-    np.testing.assert_allclose(run.xs[:, 0], closed[: len(run.xs)], rtol=1e-9, atol=1e-12)
 
 
 @pytest.mark.parametrize(("lr", "steps", "expected"), [(0.02, 100, 0.0506110), (0.01, 100, 0.3978587),
@@ -85,35 +63,13 @@ def test_curvature_1d_is_the_second_derivative():
     assert np.isnan(lab.curvature_1d(parse("sqrt(x)"), -1.0))
 
 
-def test_view_window_grows_only_to_hold_the_points():
-    assert lab.view_window((-4.0, 4.0), 3.0) == (-4.0, 4.0)
-    lo, hi = lab.view_window((-2.5, 2.5), 5.0)
-    assert lo == -2.5 and hi == pytest.approx(5.0 + 0.08 * 7.5)
-    assert lab.view_window((-1.0, 1.0), np.nan) == (-1.0, 1.0)
-
-
 # --- surfaces ----------------------------------------------------------------------------
-
-@pytest.mark.parametrize("key", ["bowl", "elongated", "saddle", "mountain", "rosenbrock", "himmelblau"])
-@pytest.mark.parametrize("mode", ["plain", "normalized"])
-def test_descend_many_follows_descent_path_for_every_start(key, mode):
-    surface = get_surface(key)
-    starts = lab.spread_starts(surface.xlim, surface.ylim)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        paths = lab.descend_many(surface, starts, surface.lr, 60, mode=mode, tol=1e-6)
-    for start, path in zip(starts, paths):
-        alone = descent_path(surface.gradient_at, start, surface.lr, 60, f=surface.value_at, mode=mode, tol=1e-6)
-        assert (path.status, path.stopped_at) == (alone.status, alone.stopped_at)
-        np.testing.assert_allclose(path.xs, alone.xs, rtol=1e-9, atol=1e-12)
-        np.testing.assert_allclose(path.fs, alone.fs, rtol=1e-9, atol=1e-12)
-        np.testing.assert_allclose(path.grad_norms, alone.grad_norms, rtol=1e-9, atol=1e-12)
 
 
 @pytest.mark.parametrize(("lr", "expected"), [(0.1, [-6.11110793e-10, 8.14814391e-10]),
                                               (1e-10, [-2.99999994, 3.99999992])])
 def test_book_runs_from_minus3_4(lr, expected):
-    (path,) = lab.descend_many(get_surface("bowl"), [(-3.0, 4.0)], lr, 100, tol=0.0)
+    (path,) = descend_many(get_surface("bowl"), [(-3.0, 4.0)], lr, 100, tol=0.0)
     np.testing.assert_allclose(path.xs[-1], expected, rtol=0, atol=5e-9 if lr < 1e-5 else 5e-18)
     assert path.status == "max_steps"
 
@@ -121,38 +77,16 @@ def test_book_runs_from_minus3_4(lr, expected):
 def test_book_lr_10_diverges_at_the_step_descent_path_names_without_warnings():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        (path,) = lab.descend_many(get_surface("bowl"), [(-3.0, 4.0)], 10.0, 100, tol=0.0)
+        (path,) = descend_many(get_surface("bowl"), [(-3.0, 4.0)], 10.0, 100, tol=0.0)
     # |x_k| = 5·19^k passes 1e8 first at k = 6; that row is kept as the last one.
     assert path.status == "diverged" and path.stopped_at == 6 and len(path.xs) == 7
     assert 5 * 19**5 <= 1e8 < 5 * 19**6
     assert lab.local_lr_bound(get_surface("bowl"), (-3.0, 4.0)) == pytest.approx(1.0)
 
 
-def test_descend_many_stops_each_start_on_its_own():
-    surface = get_surface("bowl")
-    paths = lab.descend_many(surface, [(0.0, 0.0), (1.0, 1.0), (3.0, -4.0)], 0.5, 10, tol=0.0)
-    assert [p.status for p in paths] == ["converged", "converged", "converged"]
-    assert [p.stopped_at for p in paths] == [0, 1, 1]
-    mixed = lab.descend_many(surface, [(1.0, 1.0), (1e7, 1e7)], 1.2, 50)
-    k = next(k for k in range(50) if np.hypot(1e7, 1e7) * 1.4**k > 1e8)  # |1 − 2·1.2| = 1.4
-    assert mixed[1].status == "diverged" and mixed[1].stopped_at == k == 6
-    assert mixed[0].status == "max_steps" and len(mixed[0].xs) == 51  # the other start runs on
-
-
-def test_typed_surface_has_symbolic_gradient_and_hessian():
-    expr = parse("(x**2 - 1)**2 + y**2", ("x", "y"))
-    surface = lab.surface_from_expression(expr)
-    np.testing.assert_allclose(surface.gradient_at((0.5, 2.0)), [4 * 0.5 * (0.25 - 1), 4.0])
-    np.testing.assert_allclose(surface.hessian(0.5, 2.0), [[12 * 0.25 - 4, 0], [0, 2]])
-    assert lab.local_lr_bound(surface, (0.5, 2.0)) == pytest.approx(1.0)  # λ_max = 2
-    assert not lab.is_quadratic_surface(surface, expr)
-    assert lab.is_quadratic_surface(surface, parse("x**2 + 3*x*y - y", ("x", "y")))
-    assert lab.is_quadratic_surface(get_surface("elongated")) and not lab.is_quadratic_surface(get_surface("beale"))
-
-
 def test_local_lr_bound_without_positive_curvature_is_inf_and_none_when_unknown():
     assert lab.local_lr_bound(get_surface("mountain"), (1.0, 1.0)) == np.inf
-    root = lab.surface_from_expression(parse("sqrt(x) + y**2", ("x", "y")))
+    root = surface_from_expression(parse("sqrt(x) + y**2", ("x", "y")))
     assert lab.local_lr_bound(root, (-1.0, 0.0)) is None
 
 
@@ -177,25 +111,16 @@ def test_spread_starts_is_a_three_by_three_grid_inside_the_window():
 
 def test_himmelblau_grid_finds_all_four_minima():
     surface = get_surface("himmelblau")
-    paths = lab.descend_many(surface, lab.spread_starts(surface.xlim, surface.ylim), 0.01, 200, tol=0.0)
+    paths = descend_many(surface, lab.spread_starts(surface.xlim, surface.ylim), 0.01, 200, tol=0.0)
     found = {lab.nearest_critical(surface, p.xs[-1]) for p in paths}
     assert {c for c in surface.critical_points if c.kind == "min"} <= found
 
 
 def test_saddle_start_on_the_ridge_stalls_at_the_saddle():
     surface = get_surface("saddle")
-    (path,) = lab.descend_many(surface, [(1.8, 0.0)], 0.05, 200, tol=0.0)
+    (path,) = descend_many(surface, [(1.8, 0.0)], 0.05, 200, tol=0.0)
     near = lab.nearest_critical(surface, path.xs[-1])
     assert near is not None and near.kind == "saddle" and path.grad_norms[-1] < 1e-6
-
-
-def test_first_exit_and_exit_to_mark():
-    xs = np.array([[0.0, 0.0], [2.0, 0.0], [5.0, 0.0], [1.0, 0.0]])
-    assert lab.first_exit(xs, (-3.0, 3.0), (-3.0, 3.0)) == 2
-    assert lab.exit_to_mark(xs, "max_steps", (-3.0, 3.0), (-3.0, 3.0)) is None  # came back
-    assert lab.exit_to_mark(xs, "diverged", (-3.0, 3.0), (-3.0, 3.0)) == 2
-    assert lab.exit_to_mark(xs[:3], "max_steps", (-3.0, 3.0), (-3.0, 3.0)) == 2  # ended outside
-    assert lab.first_exit(np.array([1.0, -4.0]), (-3.0, 3.0)) == 1
 
 
 def test_ladder_has_the_rates_the_page_relies_on():
@@ -208,21 +133,6 @@ def test_ladder_has_the_rates_the_page_relies_on():
 
 
 # --- regression ----------------------------------------------------------------------------
-
-def test_regression_hessian_matches_sympy_and_standardising_makes_it_n_times_identity():
-    w, b = sp.symbols("w b")
-    L = sp.Rational(1, 2) * sum((sp.nsimplify(yi) - w * sp.nsimplify(xi) - b) ** 2 for xi, yi in zip(NOTES_X, NOTES_Y))
-    expected = np.array(sp.hessian(L, (w, b)), dtype=float)
-    np.testing.assert_allclose(lab.regression_hessian(NOTES_X, True), expected)
-    np.testing.assert_allclose(lab.regression_hessian(NOTES_X, False), [[166.75]])
-    np.testing.assert_allclose(lab.regression_hessian(NOTES_X, True, True), 11 * np.eye(2), atol=1e-12)
-
-
-def test_regression_stability_bound_separates_convergence_from_divergence():
-    bound = lab.stable_lr_bound(lab.regression_hessian(NOTES_X, True))
-    ok = regression_descent(NOTES_X, NOTES_Y, 0.97 * bound, 400, w0=2.0, fit_intercept=True, tol=0.0)
-    bad = regression_descent(NOTES_X, NOTES_Y, 1.03 * bound, 2000, w0=2.0, fit_intercept=True, tol=0.0)
-    assert ok.status == "max_steps" and bad.status == "diverged"
 
 
 def test_regression_landscape_maps_path_and_loss_to_standardised_coordinates():
@@ -242,9 +152,3 @@ def test_regression_landscape_maps_path_and_loss_to_standardised_coordinates():
     assert y0 <= land.path[:, 1].min() and land.path[:, 1].max() <= y1
 
 
-def test_path_window_widens_for_bounded_paths_only():
-    base = ((-1.0, 1.0), (-1.0, 1.0))
-    xs = np.array([[0.0, 0.0], [3.0, -2.0]])
-    (x0, x1), (y0, y1) = lab.path_window(base, xs, diverged=False)
-    assert x1 > 3.0 and y0 < -2.0 and x0 == -1.0 and y1 == 1.0
-    assert lab.path_window(base, xs, diverged=True) == base

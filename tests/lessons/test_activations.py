@@ -1,0 +1,56 @@
+"""The Activation page's lesson: saturation zones and how gradients shrink through depth."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnviz.core import functions as act
+from nnviz.lessons import activations as lesson
+
+
+def test_max_derivative() -> None:
+    assert lesson.max_derivative(act.get("sigmoid")) == pytest.approx(0.25)
+    assert lesson.max_derivative(act.get("tanh")) == pytest.approx(1.0)
+    assert lesson.max_derivative(act.get("relu")) == 1.0
+    assert lesson.max_derivative(act.get("sigmoid")) ** 5 == pytest.approx(0.0009765625)
+
+
+def test_best_case_factors_are_powers_of_the_largest_slope() -> None:
+    np.testing.assert_allclose(lesson.best_case_factors(act.get("sigmoid"), 5), [0.25, 0.0625, 0.015625, 0.00390625, 0.0009765625])
+    np.testing.assert_allclose(lesson.best_case_factors(act.get("relu"), 3), [1.0, 1.0, 1.0])
+
+
+def test_chain_derivatives_match_finite_difference_of_the_stack() -> None:
+    for key in ("sigmoid", "tanh", "silu"):
+        a = act.get(key)
+        inputs, products = lesson.chain_derivatives(a, 0.7, 6)
+
+        def stacked(x: float, depth: int) -> float:
+            for _ in range(depth):
+                x = float(a.f(np.array(x)))
+            return x
+
+        h = 1e-6
+        for depth in (1, 3, 6):
+            numeric = (stacked(0.7 + h, depth) - stacked(0.7 - h, depth)) / (2 * h)
+            assert products[depth - 1] == pytest.approx(numeric, rel=1e-6)
+        assert inputs[0] == 0.7 and inputs[1] == pytest.approx(float(a.f(np.array(0.7))))
+
+
+def test_relu_chain_dies_for_negative_input() -> None:
+    _, products = lesson.chain_derivatives(act.get("relu"), -0.5, 4)
+    np.testing.assert_array_equal(products, np.zeros(4))
+
+
+def test_saturation_intervals() -> None:
+    x = np.linspace(-10, 10, 2001)
+    intervals = lesson.saturation_intervals(x, act.sigmoid_grad(x))
+    assert len(intervals) == 2
+    (a0, a1), (b0, b1) = intervals
+    # σ'(x) = 0.01 where σ = (1 ± √0.96)/2, i.e. |x| = ln((1+√0.96)/(1−√0.96)) ≈ 4.5951
+    edge = np.log((1 + np.sqrt(0.96)) / (1 - np.sqrt(0.96)))
+    assert a0 == -10 and b1 == 10
+    assert a1 == pytest.approx(-edge, abs=0.01) and b0 == pytest.approx(edge, abs=0.01)
+    assert lesson.saturation_intervals(x, act.relu_grad(x)) == [(-10.0, 0.0)]
+    assert lesson.saturation_intervals(x, np.ones_like(x)) == []
