@@ -9,6 +9,7 @@ from nnviz.core import regression as reg
 from nnviz.core import paths as geo
 from nnviz.core import quadratic as qd
 from nnviz.core.descent import descend_many
+from nnviz.core.optimizer import LR_LADDER
 from nnviz.core.surfaces import quadratic_hessian, surface_from_expression
 from nnviz.core.descent import DescentPath, descent_path
 from nnviz.core.quadratic import quadratic_regime, stable_lr_bound
@@ -23,7 +24,7 @@ from nnviz.ui.furniture import page_header, presentation, show_code
 from nnviz.ui.i18n import t
 
 PAGE = "descent"
-LADDER = list(lab.LR_LADDER)
+LADDER = list(LR_LADDER)
 SURFACE_KEYS = ["bowl", "elongated", "saddle", "mountain", "rosenbrock", "himmelblau", "beale", "rastrigin", "custom"]
 DEFAULT_CUSTOM_1D = "x**2/2 + sin(3*x)"
 DEFAULT_CUSTOM_2D = "(x**2 - 1)**2 + y**2"

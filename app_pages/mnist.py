@@ -25,12 +25,9 @@ PAGE = "mnist"
 TICK_SECONDS = 0.4
 FAST_BUDGET = 0.15
 SPEEDS = {"slow": 1, "medium": 10, "fast": None}
-LR_LADDER = ["0.0001", "0.0002", "0.0005", "0.001", "0.002", "0.005", "0.01", "0.02", "0.05",
-             "0.1", "0.2", "0.5", "1", "2", "5", "10"]
 WIDTHS = ["10", "20", "50", "100", "200", "500"]
 BATCHES = ["10", "20", "50", "100", "200", "500"]
 DECAYS = ["0", "0.0001", "0.0003", "0.001", "0.003", "0.01", "0.03", "0.1"]
-EPS_LADDER = [1e-12, 1e-10, 1e-8, 1e-7, 1e-6, 1e-4, 1e-2]
 INIT_KEYS = {"0.01": "std001", "1": "std1", "xavier": "xavier", "he": "he"}
 COMPARED = ("0.01", "xavier", "he")
 INIT_HIDDEN = (100, 100, 100, 100)
@@ -116,13 +113,7 @@ def hyper_controls(prefix: str, opt: str) -> list[tuple[str, float]]:
     values = []
     for hp in hyper_params(opt)[1:]:
         key, label = f"{prefix}{opt}_{hp.name}", f"{t(f'mnist.hp_{hp.name}')} {SYMBOLS.get(hp.name, '')}"
-        if hp.log:
-            ladder = [f"{v:g}" for v in sorted({*EPS_LADDER, hp.default})]
-            values.append((hp.name, float(w.choice(key, label, ladder, f"{hp.default:g}", kind="slider"))))
-        else:
-            step = 0.0001 if hp.high > 0.999 else 0.001 if hp.high > 0.99 else 0.01
-            values.append((hp.name, float(w.slider(key, label, hp.low, hp.high, hp.default, step=step,
-                                                   fmt="%.4g"))))
+        values.append((hp.name, w.hyper_param(key, label, hp)))
     return values
 
 
@@ -144,8 +135,8 @@ def settings(exp: str) -> tuple[list[NetSpec], LiveSettings]:
                       help=t("mnist.init_help"))] if exp == "book" else list(COMPARED)
     opt = w.choice(f"{p}opt", t("mnist.optimizer"), list(OPTIMIZERS), "sgd", format_func=opt_name,
                    help=t("mnist.live_help"))
-    lr = float(w.choice(f"{p}lr", f"{t('mnist.lr')} η", LR_LADDER, preset["lr"], kind="slider",
-                        help=t("mnist.live_help")))
+    lr = w.ladder(f"{p}lr", f"{t('mnist.lr')} η", hyper_params(opt)[0].choices(), preset["lr"],
+                  help=t("mnist.live_help"))
     hyper = [("lr", lr), *hyper_controls(p, opt)]
     batch = int(w.choice(f"{p}batch", t("mnist.batch"), BATCHES, "100", kind="slider"))
     epochs = int(w.slider(f"{p}epochs", t("mnist.epochs"), 1, 100, preset["epochs"], step=1))

@@ -30,22 +30,11 @@ SURFACE_KEYS = ["elongated", "rosenbrock", "beale", "himmelblau", "saddle", "ras
 NAMES = list(OPTIMIZERS)
 DEFAULT_OPTIMIZERS = ["sgd", "momentum", "adagrad", "adam"]
 DEFAULT_FORMULA = "x**2/10 + y**2/2"
-LRS = sorted({m * 10.0**k for k in range(-4, 1) for m in (1, 2, 5)} | {10.0, *BOOK_LRS.values()})
-LR_IDS = [f"{v:g}" for v in LRS]
-EPS_IDS = [f"1e-{k}" for k in range(12, 1, -1)]
+LR_IDS = list(hyper_params("sgd")[0].choices())
 TOLERANCES = ["1e-2", "1e-3", "1e-4", "1e-6"]
 BETAS = (0.5, 0.9, 0.99)
 MAP_GRID, SMALL_GRID, SURFACE_GRID = 100, 70, 60
 VIEWS = ["race", "multiples", "internals", "schedules", "averaging"]
-# Update rules in LaTeX (the same in both languages), shown above the internals table.
-UPDATE_RULES = {
-    "sgd": r"W \leftarrow W - \eta\, g",
-    "momentum": r"v \leftarrow \alpha v - \eta\, g, \qquad W \leftarrow W + v",
-    "nesterov": r"v \leftarrow \mu v - \eta\, g, \qquad W \leftarrow W + \mu v - \eta\, g",
-    "adagrad": r"h \leftarrow h + g \odot g, \qquad W \leftarrow W - \frac{\eta}{\sqrt{h} + \varepsilon}\, g",
-    "rmsprop": r"h \leftarrow \rho h + (1-\rho)\, g \odot g, \qquad W \leftarrow W - \frac{\eta}{\sqrt{h} + \varepsilon}\, g",
-    "adam": r"m \leftarrow \beta_1 m + (1-\beta_1) g,\; v \leftarrow \beta_2 v + (1-\beta_2)\, g \odot g,\; \hat m = \frac{m}{1-\beta_1^t},\; \hat v = \frac{v}{1-\beta_2^t},\; W \leftarrow W - \frac{\eta\, \hat m}{\sqrt{\hat v} + \varepsilon}",
-}
 # The book's comparison figure as a one-click preset (widget key → value).
 BOOK_PRESET = {"surface": "elongated", "opts": DEFAULT_OPTIMIZERS, "mode": "book", "steps": 30, "noise": 0.0,
                "own_start": False, "view": "multiples",
@@ -135,13 +124,8 @@ def hyper_controls(opt: str, mode: str) -> dict[str, float]:
         if hp.name == "lr":
             if mode == "book":
                 values["lr"] = lr_choice(key, label, BOOK_LRS[opt])
-        elif hp.log:
-            values[hp.name] = float(w.choice(key, label, EPS_IDS, f"{hp.default:.0e}".replace("e-0", "e-"),
-                                             kind="slider"))
         else:
-            step = 10.0 ** np.floor(np.log10(1 - hp.high))
-            values[hp.name] = w.slider(key, label, hp.low, hp.high, hp.default, step=float(step),
-                                       fmt="%.4g")
+            values[hp.name] = w.hyper_param(key, label, hp)
     return values
 
 
@@ -268,7 +252,7 @@ def race_view(s: Setup) -> None:
         fig3d = figs.surface_figure(grid(s.spec, SURFACE_GRID), series(s, paths, names, styles), labels(), presentation())
         chart(fig3d, PAGE, alt=t("optimizers.alt_3d"), settings=settings(s) | {"view": "3d"})
     quadratic_panel(s)
-    show_code(run_path, *[OPTIMIZERS[r.name]._step for r in s.runs[:2]], oa.race_stats)
+    show_code(run_path, *[OPTIMIZERS[r.name].compute_step for r in s.runs[:2]], oa.race_stats)
 
 
 def race_table(s: Setup, paths: list[OptimizerPath]) -> None:
@@ -383,10 +367,10 @@ def internals_view(s: Setup) -> None:
                            minima(s.surface), s.surface.f_min, s.steps, labels(), presentation())
     chart(fig, PAGE, alt=t("optimizers.alt_race", names=label), settings=settings(s) | {"inspect": r.name})
     escape_notes(s, [path], [label])
-    st.latex(UPDATE_RULES[r.name])
+    st.latex(OPTIMIZERS[r.name].RULE)
     st.markdown(t("optimizers.internals_lead"))
     st.dataframe(internals_table(path), hide_index=True, width="stretch", height=360)
-    show_code(OPTIMIZERS[r.name]._step, oa.effective_rates)
+    show_code(OPTIMIZERS[r.name].compute_step, oa.effective_rates)
 
 
 def internals_table(path: OptimizerPath) -> pd.DataFrame:

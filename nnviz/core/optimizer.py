@@ -21,36 +21,63 @@ GradFn = Callable[[np.ndarray], np.ndarray]
 LossFn = Callable[[np.ndarray], float]
 
 
+# Learning rates offered anywhere in the app, as stable URL ids, roughly log-spaced. They hold
+# the book's 1e-10, 0.1 and 10 (descent), the digest's 0.01 and 0.02, every preset surface's
+# suggested rate, the x² regime boundaries 0.5 and 1, and the book's optimizer rates.
+LR_LADDER: tuple[str, ...] = (
+    "1e-10", "0.0001", "0.0002", "0.0005", "0.001", "0.002", "0.005", "0.01", "0.02", "0.03",
+    "0.05", "0.1", "0.2", "0.3", "0.4", "0.45", "0.5", "0.55", "0.6", "0.7", "0.8", "0.9",
+    "0.95", "1", "1.05", "1.1", "1.5", "2", "5", "10", "20", "50", "100", "110",
+)
+EPS_LADDER: tuple[str, ...] = tuple(f"1e-{k}" for k in range(12, 1, -1))
+"""ε offered for the adaptive optimizers: every decade from 1e-12 to 1e-2."""
+
+
 @dataclass(frozen=True)
 class HyperParam:
-    """A hyper-parameter with its default and a sensible slider range."""
+    """A hyper-parameter: its default and range, and how a slider offers it.
+
+    With a ``ladder`` (log-scaled ones: η, ε) the slider steps through the ladder's values
+    within [low, high]; otherwise it moves linearly in steps of ``step``.
+    """
 
     name: str
     default: float
     low: float
     high: float
-    log: bool
+    ladder: tuple[str, ...] = ()
 
+    @property
+    def log(self) -> bool:
+        return bool(self.ladder)
 
-LR_RANGE = (1e-4, 10.0)
-EPS_RANGE = (1e-12, 1e-2)
+    @property
+    def step(self) -> float:
+        """Linear slider step: fine enough to reach ``high`` (0.01 up to 0.99, 0.001 up to 0.999, …)."""
+        return float(10.0 ** np.floor(np.log10(1 - self.high) + 1e-9)) if self.high < 1 else 0.01
+
+    def choices(self) -> tuple[str, ...]:
+        """The ladder's ids within [low, high], in order."""
+        return tuple(v for v in self.ladder if self.low <= float(v) <= self.high)
 
 
 def _lr(default: float) -> HyperParam:
-    return HyperParam("lr", default, *LR_RANGE, log=True)
+    return HyperParam("lr", default, 1e-4, 10.0, LR_LADDER)
 
 
 def _eps(default: float) -> HyperParam:
-    return HyperParam("eps", default, *EPS_RANGE, log=True)
+    return HyperParam("eps", default, 1e-12, 1e-2, EPS_LADDER)
 
 
-_MOMENTUM = HyperParam("momentum", 0.9, 0.0, 0.99, log=False)
+_MOMENTUM = HyperParam("momentum", 0.9, 0.0, 0.99)
 
 
 class Optimizer:
     """Common bookkeeping: lazy per-key state, update counter and last step."""
 
     HYPER_PARAMS: ClassVar[tuple[HyperParam, ...]] = ()
+    RULE: ClassVar[str] = ""
+    """The update rule in LaTeX (one per class, shown above the internals table)."""
 
     def __init__(self, lr: float) -> None:
         self.lr = lr
@@ -71,10 +98,10 @@ class Optimizer:
                 self.t[key] = 0
             self.t[key] += 1
             step = self.last_step[key]
-            self._step(np.asarray(grads[key]), self.state[key], step, self.t[key])
+            self.compute_step(np.asarray(grads[key]), self.state[key], step, self.t[key])
             param += step
 
-    def _step(self, g: np.ndarray, s: dict[str, np.ndarray], step: np.ndarray, t: int) -> None:
+    def compute_step(self, g: np.ndarray, s: dict[str, np.ndarray], step: np.ndarray, t: int) -> None:
         """Write ΔW into ``step`` and advance the state ``s``."""
         raise NotImplementedError
 
@@ -82,18 +109,20 @@ class Optimizer:
 class SGD(Optimizer):
     """Plain gradient descent: W ← W − η g."""
 
+    RULE = r"W \leftarrow W - \eta\, g"
     HYPER_PARAMS = (_lr(0.01),)
 
     def __init__(self, lr: float = 0.01) -> None:
         super().__init__(lr)
 
-    def _step(self, g: np.ndarray, s: dict[str, np.ndarray], step: np.ndarray, t: int) -> None:
+    def compute_step(self, g: np.ndarray, s: dict[str, np.ndarray], step: np.ndarray, t: int) -> None:
         np.multiply(g, -self.lr, out=step)
 
 
 class Momentum(Optimizer):
     """Heavy ball v ← αv − ηg, W ← W + v; or EMA form s ← βs + (1−β)g, W ← W − ηs."""
 
+    RULE = r"v \leftarrow \alpha v - \eta\, g, \qquad W \leftarrow W + v"
     HYPER_PARAMS = (_lr(0.01), _MOMENTUM)
 
     def __init__(
@@ -111,7 +140,7 @@ class Momentum(Optimizer):
     def state_names(self) -> tuple[str, ...]:
         return ("v",) if self.form == "heavy_ball" else ("s",)
 
-    def _step(self, g: np.ndarray, s: dict[str, np.ndarray], step: np.ndarray, t: int) -> None:
+    def compute_step(self, g: np.ndarray, s: dict[str, np.ndarray], step: np.ndarray, t: int) -> None:
         if self.form == "heavy_ball":
             v = s["v"]
             v *= self.momentum
@@ -129,6 +158,7 @@ class Momentum(Optimizer):
 class Nesterov(Optimizer):
     """Nesterov momentum on the look-ahead point: v ← μv − ηg, W ← W + μv − ηg."""
 
+    RULE = r"v \leftarrow \mu v - \eta\, g, \qquad W \leftarrow W + \mu v - \eta\, g"
     HYPER_PARAMS = (_lr(0.01), _MOMENTUM)
 
     def __init__(self, lr: float = 0.01, momentum: float = 0.9) -> None:
@@ -138,7 +168,7 @@ class Nesterov(Optimizer):
     def state_names(self) -> tuple[str, ...]:
         return ("v",)
 
-    def _step(self, g: np.ndarray, s: dict[str, np.ndarray], step: np.ndarray, t: int) -> None:
+    def compute_step(self, g: np.ndarray, s: dict[str, np.ndarray], step: np.ndarray, t: int) -> None:
         v = s["v"]
         np.multiply(g, self.lr, out=step)
         v *= self.momentum
@@ -159,6 +189,7 @@ def _adaptive_step(g: np.ndarray, h: np.ndarray, lr: float, eps: float, rate: np
 class AdaGrad(Optimizer):
     """h ← h + g⊙g; W ← W − η g/(√h + ε)."""
 
+    RULE = r"h \leftarrow h + g \odot g, \qquad W \leftarrow W - \frac{\eta}{\sqrt{h} + \varepsilon}\, g"
     HYPER_PARAMS = (_lr(0.01), _eps(1e-7))
 
     def __init__(self, lr: float = 0.01, eps: float = 1e-7) -> None:
@@ -168,7 +199,7 @@ class AdaGrad(Optimizer):
     def state_names(self) -> tuple[str, ...]:
         return ("h", "rate")
 
-    def _step(self, g: np.ndarray, s: dict[str, np.ndarray], step: np.ndarray, t: int) -> None:
+    def compute_step(self, g: np.ndarray, s: dict[str, np.ndarray], step: np.ndarray, t: int) -> None:
         np.multiply(g, g, out=step)
         s["h"] += step
         _adaptive_step(g, s["h"], self.lr, self.eps, s["rate"], step)
@@ -177,9 +208,10 @@ class AdaGrad(Optimizer):
 class RMSprop(Optimizer):
     """h ← ρh + (1−ρ)g⊙g; W ← W − η g/(√h + ε)."""
 
+    RULE = r"h \leftarrow \rho h + (1-\rho)\, g \odot g, \qquad W \leftarrow W - \frac{\eta}{\sqrt{h} + \varepsilon}\, g"
     HYPER_PARAMS = (
         _lr(0.01),
-        HyperParam("decay_rate", 0.99, 0.5, 0.999, log=False),
+        HyperParam("decay_rate", 0.99, 0.5, 0.999),
         _eps(1e-8),
     )
 
@@ -191,7 +223,7 @@ class RMSprop(Optimizer):
     def state_names(self) -> tuple[str, ...]:
         return ("h", "rate")
 
-    def _step(self, g: np.ndarray, s: dict[str, np.ndarray], step: np.ndarray, t: int) -> None:
+    def compute_step(self, g: np.ndarray, s: dict[str, np.ndarray], step: np.ndarray, t: int) -> None:
         h = s["h"]
         np.multiply(g, g, out=step)
         step *= 1.0 - self.decay_rate
@@ -203,10 +235,13 @@ class RMSprop(Optimizer):
 class Adam(Optimizer):
     """Bias-corrected moments m̂, v̂; W ← W − η m̂/(√v̂ + ε)."""
 
+    RULE = (r"m \leftarrow \beta_1 m + (1-\beta_1) g,\; v \leftarrow \beta_2 v + (1-\beta_2)\, g \odot g,\; "
+            r"\hat m = \frac{m}{1-\beta_1^t},\; \hat v = \frac{v}{1-\beta_2^t},\; "
+            r"W \leftarrow W - \frac{\eta\, \hat m}{\sqrt{\hat v} + \varepsilon}")
     HYPER_PARAMS = (
         _lr(0.001),
-        HyperParam("beta1", 0.9, 0.0, 0.99, log=False),
-        HyperParam("beta2", 0.999, 0.9, 0.9999, log=False),
+        HyperParam("beta1", 0.9, 0.0, 0.99),
+        HyperParam("beta2", 0.999, 0.9, 0.9999),
         _eps(1e-8),
     )
 
@@ -221,7 +256,7 @@ class Adam(Optimizer):
     def state_names(self) -> tuple[str, ...]:
         return ("m", "v", "m_hat", "v_hat", "rate")
 
-    def _step(self, g: np.ndarray, s: dict[str, np.ndarray], step: np.ndarray, t: int) -> None:
+    def compute_step(self, g: np.ndarray, s: dict[str, np.ndarray], step: np.ndarray, t: int) -> None:
         m, v = s["m"], s["v"]
         np.multiply(g, 1.0 - self.beta1, out=step)
         m *= self.beta1

@@ -14,7 +14,6 @@ from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
-import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
 from nnviz.core.descent import DescentPath, Status, StepMode, descend_many, descent_path
@@ -25,16 +24,6 @@ from nnviz.core.regression import loss, to_original_params, to_standardized_para
 from nnviz.core.surfaces import CriticalPoint, Surface, Window
 
 FloatArray = NDArray[np.float64]
-
-# Learning rates offered by the page, as stable URL ids, roughly log-spaced. They include
-# the book's 1e-10, 0.1 and 10, the digest's 0.01 and 0.02, every preset surface's
-# suggested rate, and the x² regime boundaries 0.5 (fastest) and 1 (cycling).
-LR_LADDER: tuple[str, ...] = (
-    "1e-10", "0.0001", "0.0002", "0.0005", "0.001", "0.002", "0.005", "0.01", "0.02", "0.03",
-    "0.05", "0.1", "0.2", "0.3", "0.4", "0.45", "0.5", "0.55", "0.6", "0.7", "0.8", "0.9",
-    "0.95", "1", "1.05", "1.1", "1.5", "2", "5", "10", "20", "50", "100", "110",
-)
-
 
 @dataclass(frozen=True)
 class Curve1D:

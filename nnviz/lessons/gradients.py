@@ -19,8 +19,8 @@ from nnviz.core.gradient import (
     numerical_gradient,
     unit_vector,
 )
-from nnviz.core.expr import Expression, parse
-from nnviz.core.surfaces import Surface, Window, get_surface
+from nnviz.core.expr import parse
+from nnviz.core.surfaces import Surface, get_surface
 
 FloatArray = NDArray[np.float64]
 

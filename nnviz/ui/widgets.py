@@ -17,6 +17,7 @@ from typing import Any, Callable, Sequence
 
 import streamlit as st
 
+from nnviz.core.optimizer import HyperParam
 from nnviz.ui.i18n import t
 
 FRAME_KEYS = frozenset({"lang", "present"})
@@ -47,13 +48,29 @@ def range_slider(key: str, label: str, min_value: float, max_value: float,
     return (lo, hi) if lo < hi else default
 
 
-def _seed_choice(key: str, options: Sequence[str], default: str | Sequence[str], many: bool) -> None:
-    """Before the widget's first run in this session: take its value from the URL if valid."""
+def _same_number(text: str, options: Sequence[str]) -> str | None:
+    """The option that spells the same number as ``text`` ("1e-08" is "1e-8", "0.10" is "0.1")."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return next((o for o in options if float(o) == value), None)
+
+
+def _seed_choice(key: str, options: Sequence[str], default: str | Sequence[str], many: bool,
+                 numeric: bool = False) -> None:
+    """Before the widget's first run in this session: take its value from the URL if valid.
+
+    ``numeric`` options (a ladder of numbers) also accept any other spelling of the same number.
+    """
     st.session_state.setdefault(CHOICE_KEYS, set()).add(key)
     _remember(key, list(default) if many else default)
     if key in st.session_state:
         return
-    from_url = [v for v in dict.fromkeys(st.query_params.get_all(key)) if v in options]
+    given = st.query_params.get_all(key)
+    if numeric:
+        given = [_same_number(v, options) or v for v in given]
+    from_url = [v for v in dict.fromkeys(given) if v in options]
     if many:
         st.session_state[key] = from_url or list(default)
     else:
@@ -73,7 +90,7 @@ def choice(key: str, label: str, options: Sequence[str], default: str,
            format_func: Callable[[str], str] = str, kind: str = "select",
            help: str | None = None) -> str:
     """One of ``options`` (stable ids) as a selectbox, a segmented control or (``kind="slider"``)
-    a slider over the options in their order, e.g. a log-spaced ladder of learning rates; kept in ``?key=id``."""
+    a slider over the options in their order; kept in ``?key=id``."""
     _seed_choice(key, options, default, many=False)
     if kind == "segmented":
         value = st.segmented_control(label, list(options), format_func=format_func, key=key, help=help,
@@ -85,6 +102,26 @@ def choice(key: str, label: str, options: Sequence[str], default: str,
     value = default if value is None else value
     _sync_choice(key, value, default)
     return value
+
+
+def ladder(key: str, label: str, options: Sequence[str], default: str, help: str | None = None) -> float:
+    """A slider over a ladder of numbers given as ids (e.g. log-spaced learning rates), kept in ``?key=id``.
+
+    A link may spell a number any way ("1e-08", "0.10"): it selects the rung with that value.
+    """
+    _seed_choice(key, options, default, many=False, numeric=True)
+    value = st.select_slider(label, list(options), key=key, help=help)
+    value = default if value is None else value
+    _sync_choice(key, value, default)
+    return float(value)
+
+
+def hyper_param(key: str, label: str, hp: HyperParam, help: str | None = None) -> float:
+    """A hyper-parameter's own control: its ladder for η and ε, a linear slider in its steps otherwise."""
+    if hp.log:
+        return ladder(key, label, hp.choices(), _same_number(f"{hp.default:g}", hp.choices()) or hp.choices()[0],
+                      help=help)
+    return float(slider(key, label, hp.low, hp.high, hp.default, step=hp.step, help=help, fmt="%.4g"))
 
 
 def multi(key: str, label: str, options: Sequence[str], default: Sequence[str],

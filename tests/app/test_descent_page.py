@@ -6,7 +6,8 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from nnviz.lessons.descent import CURVES_1D, LR_LADDER
+from nnviz.core.optimizer import LR_LADDER
+from nnviz.lessons.descent import CURVES_1D
 from tests.app.conftest import (
     array,
     assert_clean,

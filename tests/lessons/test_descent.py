@@ -10,6 +10,7 @@ from nnviz.core.expr import parse
 from nnviz.core.quadratic import quadratic_regime
 from nnviz.core.regression import NOTES_X, NOTES_Y, loss, regression_descent
 from nnviz.core.surfaces import get_surface, surface_from_expression
+from nnviz.core.optimizer import LR_LADDER
 from nnviz.lessons import descent as lab
 
 # --- 1-D --------------------------------------------------------------------------------
@@ -124,7 +125,7 @@ def test_saddle_start_on_the_ridge_stalls_at_the_saddle():
 
 
 def test_ladder_has_the_rates_the_page_relies_on():
-    rates = [float(r) for r in lab.LR_LADDER]
+    rates = [float(r) for r in LR_LADDER]
     assert rates == sorted(rates) and len(set(rates)) == len(rates)
     for needed in (1e-10, 0.001, 0.01, 0.02, 0.1, 0.5, 1.0, 10.0, 100.0):
         assert needed in rates
