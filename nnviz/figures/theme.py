@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
+import numpy as np
 import plotly.graph_objects as go
 from _plotly_utils.utils import convert_to_base64
 
@@ -122,3 +123,23 @@ def side_by_side(titles: tuple[str, str], presentation: bool = False, gap: float
             for title, x in zip(titles, (half / 2, 1 - half / 2))
         ],
     }
+
+
+def rounded(values: object, digits: int = 5) -> np.ndarray:
+    """Floats rounded for the browser (smaller JSON), every non-finite value as a NaN gap."""
+    with np.errstate(all="ignore"):
+        v = np.round(np.asarray(values, dtype=np.float64), digits)
+    v[~np.isfinite(v)] = np.nan
+    return v
+
+
+def f32(values: object) -> np.ndarray:
+    """Finite values as float32 (half the JSON of float64), everything else (and |v| ≥ 1e30) as NaN."""
+    v = np.asarray(values, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        return np.where(np.isfinite(v) & (np.abs(v) < 1e30), v, np.nan).astype(np.float32)
+
+
+def plain(values: object, digits: int = 4) -> list[float | None]:
+    """Rounded floats as a JSON list, None where not finite (for animation frames, which skip NumPy)."""
+    return [None if np.isnan(v) else float(v) for v in rounded(values, digits)]

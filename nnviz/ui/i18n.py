@@ -8,8 +8,10 @@ and are looked up as ``t("<section>.<key>")``. Long explanations live in
 from __future__ import annotations
 
 import tomllib
+from dataclasses import fields, is_dataclass
 from functools import cache
 from pathlib import Path
+from typing import TypeVar, get_type_hints
 
 import streamlit as st
 
@@ -17,6 +19,7 @@ LANGUAGES = ("en", "zh")
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 LOCALES_DIR = Path(__file__).parent / "locales"
 CONTENT_DIR = Path(__file__).parent / "content"
+L = TypeVar("L")
 
 
 @cache
@@ -55,3 +58,21 @@ def _content(name: str, language: str) -> str:
 def content(name: str) -> str:
     """A long Markdown explanation in the current language."""
     return _content(name, lang())
+
+
+def labels(cls: type[L], section: str, **given: object) -> L:
+    """A figure's labels object with every field translated: ``t(f"{section}.{field}")``.
+
+    ``given`` supplies fields that need values filled in (formatted strings) or are not
+    text; a field that is itself a labels class is filled the same way from the section.
+    """
+    hints = get_type_hints(cls)
+    values = {}
+    for f in fields(cls):
+        if f.name in given:
+            values[f.name] = given[f.name]
+        elif is_dataclass(hints[f.name]):
+            values[f.name] = labels(hints[f.name], section)
+        else:
+            values[f.name] = t(f"{section}.{f.name}")
+    return cls(**values)

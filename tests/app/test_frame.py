@@ -1,22 +1,8 @@
-"""The frame: every page renders in both languages and in presentation mode; URL rules."""
+"""The frame: the language and presentation switches and how they carry across pages."""
 
 from __future__ import annotations
 
-import pytest
-
-from nnviz.ui.registry import HOME, PAGES
 from tests.app.conftest import assert_clean, figures, open_page
-
-ALL_PAGES = [HOME, *PAGES]
-
-
-@pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("present", [False, True])
-@pytest.mark.parametrize("page", ALL_PAGES, ids=[p.key for p in ALL_PAGES])
-def test_every_page_renders(page, lang: str, present: bool) -> None:
-    at = open_page(page.script, lang=lang, present=present)
-    assert_clean(at)
-    assert at.title, "every page has a title"
 
 
 def test_language_switch_translates_the_page() -> None:
