@@ -24,7 +24,7 @@ ALLOWED = {
     "nnviz.core": set(),
     "nnviz.data": set(),
     "nnviz.lessons": {"nnviz.core"},
-    "nnviz.figures": {"nnviz.core"},
+    "nnviz.figures": {"nnviz.core", "nnviz.lessons"},  # lessons for the types of what they draw
 }
 
 

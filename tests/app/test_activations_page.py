@@ -66,14 +66,6 @@ def test_empty_selection_asks_for_a_function() -> None:
     assert at.info and not figures(at)
 
 
-@pytest.mark.parametrize("view", ["depth", "softmax", "custom"])
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_every_view_renders(view: str, lang: str) -> None:
-    at = open_page(PAGE, lang=lang, view=view)
-    assert_clean(at)
-    assert len(figures(at)) == 1
-
-
 def test_depth_best_case_is_quarter_power_for_sigmoid() -> None:
     at = open_page(PAGE, view="depth", depth="5", fns="sigmoid")
     assert_clean(at)

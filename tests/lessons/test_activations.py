@@ -54,3 +54,34 @@ def test_saturation_intervals() -> None:
     assert a1 == pytest.approx(-edge, abs=0.01) and b0 == pytest.approx(edge, abs=0.01)
     assert lesson.saturation_intervals(x, act.relu_grad(x)) == [(-10.0, 0.0)]
     assert lesson.saturation_intervals(x, np.ones_like(x)) == []
+
+
+def test_curves_break_at_jumps_and_know_their_saturation() -> None:
+    step = lesson.curve(act.get("step"), (-2.0, 2.0))
+    assert np.isnan(step.f).sum() == 1, "no vertical segment at the jump"
+    sigmoid = lesson.builtin_curve("sigmoid", (-10.0, 10.0))
+    (left, right) = sigmoid.saturated[0], sigmoid.saturated[-1]
+    edge = np.log((1 + np.sqrt(0.96)) / (1 - np.sqrt(0.96)))  # σ' = 0.01
+    assert left[0] == -10.0 and abs(left[1] + edge) < 0.03 and abs(right[0] - edge) < 0.03
+    assert not sigmoid.f.flags.writeable, "cached curves are shared: they must not change"
+
+
+def test_probe_is_the_tangent_at_x0() -> None:
+    p = lesson.probe(act.get("tanh"), 0.5, (-6.0, 6.0))
+    assert p.df == pytest.approx(1 - np.tanh(0.5) ** 2, abs=1e-15)
+    assert p.gap < 1e-8
+    slope = (p.tangent_y[1] - p.tangent_y[0]) / (p.tangent_x[1] - p.tangent_x[0])
+    assert slope == pytest.approx(p.df) and p.tangent_x == (-1.5, 2.5)
+
+
+def test_overflow_demo_is_the_digest_example() -> None:
+    demo = lesson.overflow_demo()
+    assert np.isnan(demo.naive).all()
+    np.testing.assert_allclose(demo.stable, [9.99954600e-01, 4.53978686e-05, 2.06106005e-09], atol=5e-9)
+
+
+def test_defined_share_of_typed_functions() -> None:
+    from nnviz.core.expr import parse
+    assert lesson.defined_share(lesson.custom_activation(parse("x**2")), (-1, 1)) == "all"
+    assert lesson.defined_share(lesson.custom_activation(parse("log(x)")), (-1, 1)) == "part"
+    assert lesson.defined_share(lesson.custom_activation(parse("log(x - 100)")), (-1, 1)) == "none"
