@@ -97,17 +97,9 @@ def scheme_scale(
     return float(given)
 
 
-def scheme_std(
-    scheme: str,
-    fan_in: int,
-    fan_out: int,
-    *,
-    std: float | None = None,
-    a: float | None = None,
-    value: float | None = None,
-) -> float:
-    """Theoretical std of the weights: std, limit/√3 for uniform, 0 for constant."""
-    scale = scheme_scale(scheme, fan_in, fan_out, std=std, a=a, value=value)
+def scheme_std(scheme: str, fan_in: int, fan_out: int, **params: float | None) -> float:
+    """Theoretical std of the weights: std, limit/√3 for uniform, 0 for constant (params as for scheme_scale)."""
+    scale = scheme_scale(scheme, fan_in, fan_out, **params)
     distribution = INIT_SCHEMES[scheme].distribution
     if distribution == "normal":
         return scale
@@ -116,22 +108,16 @@ def scheme_std(
     return 0.0
 
 
-def init_weight(
-    scheme: str,
-    fan_in: int,
-    fan_out: int,
-    rng: np.random.Generator,
-    *,
-    std: float | None = None,
-    a: float | None = None,
-    value: float | None = None,
-    dtype: DTypeLike = np.float64,
-) -> NDArray[np.floating]:
-    """A (fan_in, fan_out) weight matrix drawn by `scheme` from `rng` (constants draw nothing)."""
+def init_weight(scheme: str, fan_in: int, fan_out: int, rng: np.random.Generator, *,
+                dtype: DTypeLike = np.float64, **params: float | None) -> NDArray[np.floating]:
+    """A (fan_in, fan_out) weight matrix drawn by `scheme` from `rng` (constants draw nothing).
+
+    ``params`` are the scheme's std / a / value, as for scheme_scale.
+    """
     dt = np.dtype(dtype)
     if dt not in FLOAT_DTYPES:
         raise ValueError(f"dtype must be float32 or float64, got {dt}")
-    scale = scheme_scale(scheme, fan_in, fan_out, std=std, a=a, value=value)
+    scale = scheme_scale(scheme, fan_in, fan_out, **params)
     shape = (fan_in, fan_out)
     distribution = INIT_SCHEMES[scheme].distribution
     if distribution == "normal":

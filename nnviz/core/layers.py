@@ -90,35 +90,40 @@ class LeakyRelu:
         return leaky_relu_grad(self.x, self.alpha)
 
 
-class Sigmoid:
-    """1 / (1 + e^−x) from e^−|x| (never overflows); backward dout · y(1 − y)."""
+class _SmoothActivation:
+    """An activation whose derivative follows from its output y; backward is dout · f'(x)."""
 
     def __init__(self) -> None:
         self.out: Array | None = None
 
     def forward(self, x: Array) -> Array:
-        self.out = sigmoid(x)
+        self.out = self.function(x)
         return self.out
 
     def backward(self, dout: Array) -> Array:
         return dout * self.derivative()
+
+    @staticmethod
+    def function(x: Array) -> Array:
+        raise NotImplementedError
+
+    def derivative(self) -> Array:
+        raise NotImplementedError
+
+
+class Sigmoid(_SmoothActivation):
+    """1 / (1 + e^−x) from e^−|x| (never overflows); backward dout · y(1 − y)."""
+
+    function = staticmethod(sigmoid)
 
     def derivative(self) -> Array:
         return self.out * (1 - self.out)
 
 
-class Tanh:
+class Tanh(_SmoothActivation):
     """tanh x; backward dout · (1 − y²)."""
 
-    def __init__(self) -> None:
-        self.out: Array | None = None
-
-    def forward(self, x: Array) -> Array:
-        self.out = tanh(x)
-        return self.out
-
-    def backward(self, dout: Array) -> Array:
-        return dout * self.derivative()
+    function = staticmethod(tanh)
 
     def derivative(self) -> Array:
         return 1 - self.out * self.out

@@ -136,6 +136,23 @@ def test_nesterov_equals_pytorch_nesterov_form() -> None:
     np.testing.assert_allclose(got, want, rtol=1e-12)
 
 
+def test_the_books_nesterov_code_takes_a_different_path() -> None:
+    """The book's common/optimizer.py updates v first and then adds μ²v_new − (1+μ)ηg, which is
+    μ³v_old − (1 + μ + μ²)ηg: not the look-ahead rule ours follows (μ²v_old − (1+μ)ηg)."""
+    lr, mu, a = 0.05, 0.9, 1.3
+    ours = scalar_path(Nesterov(lr=lr, momentum=mu), a, 1.0, 10)
+    w, v, book = 1.0, 0.0, []
+    for _ in range(10):
+        g = a * w
+        v = mu * v - lr * g
+        w += mu * mu * v - (1 + mu) * lr * g
+        book.append(w)
+    first_step_ours, first_step_book = ours[0] - 1.0, book[0] - 1.0
+    assert first_step_ours == pytest.approx(-(1 + mu) * lr * a, rel=1e-14)
+    assert first_step_book == pytest.approx(-(1 + mu + mu * mu) * lr * a, rel=1e-14)
+    assert not np.allclose(ours, book, rtol=1e-3)
+
+
 def plain_adaptive(kind: str, lr: float, rho: float, eps: float, a: float, w: float, n: int) -> list[float]:
     """AdaGrad (kind 'ada') or RMSprop (kind 'rms') on a·w²/2, written out with floats."""
     h, out = 0.0, []

@@ -1,0 +1,91 @@
+"""Take the README's screenshots: each page in English and Chinese, and presentation mode at 1280×720.
+
+Run from the repository root after `pip install -r requirements-dev.txt`, with Debian's Chromium:
+    python3 scripts/screenshots.py [--out docs/screenshots]
+A fresh server is started; every shot waits until the script has finished, every chart is drawn
+and the page has stopped changing. The MNIST page first trains one epoch so its curves show.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, Server, wait_for_app  # noqa: E402
+
+# (file stem, link, charts, width, height)
+SHOTS = [
+    *((f"{page}-{lang}", f"{link}{'&' if '?' in link else '?'}lang={lang}", charts, 1600, 900)
+      for page, link, charts in (
+          ("activations", "activations", 1),
+          ("gradients", "gradients", 2),
+          ("descent", "descent?view=2d&surf=himmelblau&grid9=true", 1),
+          ("optimizers", "optimizers?view=multiples", 1),
+          ("init", "init?view=compare", 2),
+          ("mnist", "mnist", 1),
+      )
+      for lang in ("en", "zh")),
+    ("present-en", "descent?lang=en&present=true", 1, 1280, 720),
+    ("present-zh", "activations?lang=zh&present=true", 1, 1280, 720),
+]
+MAX_TOTAL_BYTES = 4_000_000
+
+
+def settle(page) -> None:  # noqa: ANN001 - a Playwright Page
+    """Wait until the DOM has not changed for half a second (fonts, Plotly's last redraw)."""
+    page.wait_for_function(
+        """() => new Promise(done => {
+            let quiet = setTimeout(() => { observer.disconnect(); done(true); }, 500);
+            const observer = new MutationObserver(() => { clearTimeout(quiet);
+                quiet = setTimeout(() => { observer.disconnect(); done(true); }, 500); });
+            observer.observe(document.body, {subtree: true, childList: true, attributes: true});
+        })""",
+        timeout=60_000,
+    )
+
+
+def train_one_epoch(page) -> None:  # noqa: ANN001
+    page.get_by_role("button", name="Epoch").or_(page.get_by_role("button", name="一轮")).first.click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=\"stProgress\"] p')].some(p => /^(Epoch|第) 1 \\//.test(p.innerText))",
+        timeout=120_000,
+    )
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    from playwright.sync_api import sync_playwright
+
+    server = Server()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            for stem, link, charts, width, height in SHOTS:
+                page = browser.new_page(viewport={"width": width, "height": height}, locale="en-US")
+                page.goto(f"{server.url}/{link}", timeout=90_000)
+                wait_for_app(page, charts)
+                if stem.startswith("mnist"):
+                    train_one_epoch(page)
+                settle(page)
+                page.screenshot(path=str(args.out / f"{stem}.png"))
+                page.close()
+                print(f"{stem}.png")
+            browser.close()
+    finally:
+        server.stop()
+    total = sum(f.stat().st_size for f in args.out.glob("*.png"))
+    print(f"{len(list(args.out.glob('*.png')))} files, {total / 1e6:.1f} MB")
+    if total > MAX_TOTAL_BYTES:
+        sys.exit(f"the screenshots weigh {total / 1e6:.1f} MB, more than {MAX_TOTAL_BYTES / 1e6:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
