@@ -18,11 +18,14 @@ def _real(value: object) -> float | None:
 
 
 def num(value: object, digits: int = 4) -> str:
-    """``digits`` significant digits, a true minus sign, and — for anything not a finite number."""
+    """``digits`` significant digits, a true minus sign, a short exponent (9.7e-8, 1.2e+16 → 1.2e16),
+    and — for anything not a finite number."""
     v = _real(value)
     if v is None:
         return MISSING
-    return f"{v + 0.0:.{digits}g}".replace("-", MINUS)
+    mantissa, _, exponent = f"{v + 0.0:.{digits}g}".partition("e")
+    mantissa = mantissa.replace("-", MINUS)
+    return f"{mantissa}e{int(exponent)}" if exponent else mantissa
 
 
 def vector(values: Iterable[object], digits: int = 4) -> str:

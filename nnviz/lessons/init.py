@@ -1,24 +1,92 @@
-"""The book's initialisation experiment: a deep bias-free net on random input, layer by layer.
+"""What the Weight-initialisation page computes: the book's experiment, its histograms and
+summaries, the schemes and presets it offers, and why equal weights never become different.
 
+The experiment (book §6.2) is a deep bias-free net on random input, layer by layer.
 Forward: A₀ = X, Zₗ = Aₗ₋₁ Wₗ, Aₗ = act(Zₗ) for l = 1..L.
 Backward: a seeded standard-normal G plays ∂loss/∂A_L, i.e. loss = Σ G ⊙ A_L; then
 dZₗ = dAₗ ⊙ act'(Zₗ) and dAₗ₋₁ = dZₗ Wₗᵀ. `grad_a[l]` is ∂loss/∂Aₗ (so `grad_a[-1]` is G);
 only the per-layer std of dZₗ is kept. Array index l holds layer l + 1.
+
+The symmetry demo is a 2-H-1 network (tanh hidden layer, linear output, biases starting at 0)
+learning XOR by plain gradient descent on loss = (1/2N) Σ (y - t)². With constant weights every
+hidden unit computes the same thing and gets the same update, so the hidden units stay clones.
 """
 
+from __future__ import annotations
+
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from typing import Literal
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from nnviz.core.functions import ACTIVATIONS, saturated
+from nnviz.core.functions import ACTIVATIONS, Activation, saturated
 from nnviz.core.init import FLOAT_DTYPES, get_scheme, init_weight
 
 Array = NDArray[np.floating]
+Gradient = Literal["a", "z"]  # ∂loss/∂A or ∂loss/∂Z
 
 ACTIVATION_IDS: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu")
 """The activations the experiment offers, ids of the activation table (nnviz.core.functions)."""
+ZERO_HEAVY: frozenset[str] = frozenset({"relu"})
+"""Activations that output exactly 0 for about half their inputs: their zero bin can be left out."""
+SCHEMES: tuple[str, ...] = ("normal", "book_xavier", "book_he", "xavier_uniform", "he_uniform")
+"""The scheme ids (nnviz.core.init) a single run offers; "normal" takes its std from STDS."""
+STDS: tuple[str, ...] = ("0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "0.5", "1", "2", "3")
+"""The ladder of weight stds for N(0, std²), as option ids."""
+GRADIENTS: tuple[Gradient, ...] = ("a", "z")
+"""The gradients whose histograms the page shows, as option ids."""
+BOOK_SAMPLES = 1000  # the book's number of input samples
+SAMPLE_BUDGET = 1_000_000  # layers × width × samples per run: keeps a run of a deep, wide net short
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One row of the comparison: a scheme id and the std it needs (None: the scheme sets it)."""
+
+    scheme: str
+    std: float | None = None
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A comparison to open with one click: an activation and the variants (ids of VARIANTS) it shows."""
+
+    activation: str
+    variants: tuple[str, ...]
+
+
+VARIANTS: dict[str, Variant] = {
+    "std1": Variant("normal", 1.0), "std01": Variant("normal", 0.1), "std001": Variant("normal", 0.01),
+    "book_xavier": Variant("book_xavier"), "book_he": Variant("book_he"),
+    "xavier_uniform": Variant("xavier_uniform"), "he_uniform": Variant("he_uniform"),
+}
+PRESETS: dict[str, Preset] = {
+    "sigmoid": Preset("sigmoid", ("std1", "std001", "book_xavier")),
+    "relu": Preset("relu", ("std001", "book_xavier", "book_he")),
+    "tanh": Preset("tanh", ("std1", "std001", "book_xavier")),
+}
+
+
+def _frozen(*arrays: np.ndarray | None) -> None:
+    for a in arrays:
+        if a is not None:
+            a.flags.writeable = False
+
+
+def _freeze_fields(obj: object) -> None:
+    """Make every array field of a dataclass read-only."""
+    _frozen(*(v for v in (getattr(obj, f.name) for f in fields(obj)) if isinstance(v, np.ndarray)))
+
+
+def drops_zeros(activation: str) -> bool:
+    """Whether the page offers to leave the exact zeros of ``activation`` out of the histograms."""
+    return activation in ZERO_HEAVY
+
+
+# ------------------------------------------------------------------------ experiment
 
 
 def _share_saturated(z: Array, activation: str) -> Array | None:
@@ -68,11 +136,64 @@ def _check_range(m: Array, what: str, layer: int) -> None:
         )
 
 
+def _checked_dtype(scheme: str, activation: str, dtype: DTypeLike, sizes: tuple[int, ...]) -> np.dtype:
+    """The run's dtype, after checking the scheme, the activation and the sizes (ValueError)."""
+    get_scheme(scheme)
+    _require_activation(activation)
+    dt = np.dtype(dtype)
+    if dt not in FLOAT_DTYPES:
+        raise ValueError(f"dtype must be float32 or float64, got {dt}")
+    if min(sizes) < 1:
+        raise ValueError("n_samples, n_in, layers and width must all be >= 1")
+    return dt
+
+
+def _forward(x: Array, weights: tuple[Array, ...], act: Activation) -> tuple[Array, Array]:
+    """Pre-activations Z and activations A of every layer, shape (L, n_samples, width)."""
+    z = np.empty((len(weights), x.shape[0], weights[0].shape[1]), dtype=x.dtype)
+    a = np.empty_like(z)
+    prev = x
+    for l, w in enumerate(weights):
+        with np.errstate(over="ignore", invalid="ignore"):  # _check_range reports it
+            np.matmul(prev, w, out=z[l])
+        _check_range(z[l], "pre-activations", l + 1)
+        a[l] = act.f(z[l])
+        prev = a[l]
+    return z, a
+
+
+def _backward(z: Array, weights: tuple[Array, ...], act: Activation, g: Array) -> tuple[Array, Array]:
+    """∂loss/∂Aₗ of every layer (starting from ``g`` at the top) and the per-layer std of ∂loss/∂Zₗ."""
+    layers = len(weights)
+    grad_a = np.empty_like(z)
+    grad_a[-1] = g
+    grad_z_std = np.empty(layers)
+    for l in range(layers - 1, -1, -1):
+        dz = grad_a[l] * act.df(z[l])
+        grad_z_std[l] = dz.std(dtype=np.float64)
+        if l:
+            with np.errstate(over="ignore", invalid="ignore"):
+                np.matmul(dz, weights[l].T, out=grad_a[l - 1])
+            _check_range(grad_a[l - 1], "activation gradients", l)
+    return grad_a, grad_z_std
+
+
+def _depth_stats(z: Array, a: Array, grad_a: Array | None, grad_z_std: Array | None, activation: str) -> DepthStats:
+    return DepthStats(
+        mean=a.mean(axis=(1, 2), dtype=np.float64),
+        std=a.std(axis=(1, 2), dtype=np.float64),
+        saturated=_share_saturated(z, activation),
+        dead=(a == 0).mean(axis=(1, 2)),
+        grad_std=None if grad_a is None else grad_a.std(axis=(1, 2), dtype=np.float64),
+        grad_z_std=grad_z_std,
+    )
+
+
 def run_init_experiment(
     scheme: str,
     activation: str,
     *,
-    n_samples: int = 1000,
+    n_samples: int = BOOK_SAMPLES,
     n_in: int = 100,
     layers: int = 5,
     width: int = 100,
@@ -88,50 +209,23 @@ def run_init_experiment(
     Three independent streams spawned from `seed` draw X, the weights and G, so X and G
     depend only on seed, shapes and dtype: different schemes see the same input.
     """
-    get_scheme(scheme)
-    _require_activation(activation)
-    dt = np.dtype(dtype)
-    if dt not in FLOAT_DTYPES:
-        raise ValueError(f"dtype must be float32 or float64, got {dt}")
-    if min(n_samples, n_in, layers, width) < 1:
-        raise ValueError("n_samples, n_in, layers and width must all be >= 1")
-    f, df = ACTIVATIONS[activation].f, ACTIVATIONS[activation].df
+    dt = _checked_dtype(scheme, activation, dtype, (n_samples, n_in, layers, width))
+    act = ACTIVATIONS[activation]
     x_rng, w_rng, g_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
     x = x_rng.standard_normal((n_samples, n_in), dtype=dt)
     weights = tuple(
         init_weight(scheme, n_in if l == 0 else width, width, w_rng, std=std, a=a, value=value, dtype=dt)
         for l in range(layers)
     )
-    z = np.empty((layers, n_samples, width), dtype=dt)
-    act = np.empty_like(z)
-    prev = x
-    for l, w in enumerate(weights):
-        with np.errstate(over="ignore", invalid="ignore"):  # _check_range reports it
-            np.matmul(prev, w, out=z[l])
-        _check_range(z[l], "pre-activations", l + 1)
-        act[l] = f(z[l])
-        prev = act[l]
+    z, acts = _forward(x, weights, act)
     grad_a = grad_z_std = None
     if backward:
-        grad_a = np.empty_like(z)
-        grad_a[-1] = g_rng.standard_normal((n_samples, width), dtype=dt)
-        grad_z_std = np.empty(layers)
-        for l in range(layers - 1, -1, -1):
-            dz = grad_a[l] * df(z[l])
-            grad_z_std[l] = dz.std(dtype=np.float64)
-            if l:
-                with np.errstate(over="ignore", invalid="ignore"):
-                    np.matmul(dz, weights[l].T, out=grad_a[l - 1])
-                _check_range(grad_a[l - 1], "activation gradients", l)
-    stats = DepthStats(
-        mean=act.mean(axis=(1, 2), dtype=np.float64),
-        std=act.std(axis=(1, 2), dtype=np.float64),
-        saturated=_share_saturated(z, activation),
-        dead=(act == 0).mean(axis=(1, 2)),
-        grad_std=None if grad_a is None else grad_a.std(axis=(1, 2), dtype=np.float64),
-        grad_z_std=grad_z_std,
-    )
-    return InitExperiment(scheme, activation, seed, x, weights, z, act, grad_a, stats)
+        grad_a, grad_z_std = _backward(z, weights, act, g_rng.standard_normal((n_samples, width), dtype=dt))
+    stats = _depth_stats(z, acts, grad_a, grad_z_std, activation)
+    return InitExperiment(scheme, activation, seed, x, weights, z, acts, grad_a, stats)
+
+
+# ------------------------------------------------------------------------ histograms
 
 
 @dataclass(frozen=True)
@@ -187,16 +281,17 @@ def symmetric_histograms(values_per_layer: Sequence[Array] | Array, bins: int = 
     return LayerHistograms(np.array(counts, dtype=np.int64), np.linspace(-m, m, bins + 1))
 
 
-SAMPLE_BUDGET = 1_000_000  # layers × width × samples per run: keeps a run of a deep, wide net short
-
-
-def samples_for(layers: int, width: int, budget: int = SAMPLE_BUDGET, low: int = 100, high: int = 1000) -> int:
+def samples_for(layers: int, width: int, budget: int = SAMPLE_BUDGET, low: int = 100,
+                high: int = BOOK_SAMPLES) -> int:
     """How many input samples to use so that layers × width × samples stays near ``budget``.
 
     The book's 1000 samples up to 5 × 200 or 10 × 100; fewer for deeper or wider nets,
     never fewer than ``low`` (a 20 × 500 net gets 100 samples: 50 000 values per layer).
     """
     return int(min(high, max(low, budget // max(1, layers * width))))
+
+
+# ------------------------------------------------------------------------ summaries
 
 
 @dataclass(frozen=True)
@@ -221,6 +316,32 @@ class InitSummary:
     grad_a: LayerHistograms
     grad_z: LayerHistograms
 
+    @property
+    def reduced(self) -> bool:
+        """Whether the run used fewer input samples than the book's 1000."""
+        return self.n_samples < BOOK_SAMPLES
+
+    @property
+    def zero_heavy(self) -> bool:
+        """Whether about half the activations are exactly 0 (ReLU): their share is worth a column."""
+        return self.activations_nonzero is not None
+
+    def activation_histograms(self, drop_zero: bool = False) -> LayerHistograms:
+        """The activations' histograms, without the exact zeros when asked and available."""
+        return self.activations_nonzero if drop_zero and self.activations_nonzero is not None else self.activations
+
+    def gradient_histograms(self, which: Gradient) -> LayerHistograms:
+        """The histograms of ∂loss/∂A ("a") or of ∂loss/∂Z ("z")."""
+        return self.grad_a if which == "a" else self.grad_z
+
+
+def _frozen_summary(summary: InitSummary) -> InitSummary:
+    _freeze_fields(summary.stats)
+    for hist in (summary.activations, summary.activations_nonzero, summary.grad_a, summary.grad_z):
+        if hist is not None:
+            _freeze_fields(hist)
+    return summary
+
 
 def summarise_init(
     scheme: str,
@@ -236,14 +357,14 @@ def summarise_init(
     """Run the experiment with n_in = width (every layer has fan-in `width`) and summarise it.
 
     ``n_samples=None`` takes `samples_for(layers, width)`. Raises OverflowError like
-    `run_init_experiment` when the values leave the float32 range.
+    `run_init_experiment` when the values leave the float32 range. The arrays are read-only.
     """
     n = samples_for(layers, width) if n_samples is None else n_samples
     run = run_init_experiment(scheme, activation, n_samples=n, n_in=width, layers=layers, width=width,
                               seed=seed, std=std)
     df = ACTIVATIONS[activation].df
     grad_z = [run.grad_a[l] * df(run.z[l]) for l in range(layers)]
-    return InitSummary(
+    return _frozen_summary(InitSummary(
         scheme=scheme,
         activation=activation,
         layers=layers,
@@ -252,7 +373,125 @@ def summarise_init(
         values_per_layer=n * width,
         stats=run.stats,
         activations=layer_histograms(run.a, activation, bins),
-        activations_nonzero=layer_histograms(run.a, activation, bins, drop_zero=True) if activation == "relu" else None,
+        activations_nonzero=layer_histograms(run.a, activation, bins, drop_zero=True) if drops_zeros(activation)
+        else None,
         grad_a=symmetric_histograms(run.grad_a, bins),
         grad_z=symmetric_histograms(grad_z, bins),
-    )
+    ))
+
+
+@lru_cache(maxsize=64)
+def init_summary(scheme: str, activation: str, layers: int, width: int, std: float | None) -> InitSummary | None:
+    """`summarise_init` with the page's defaults, cached on every setting; None when the values overflow float32."""
+    try:
+        return summarise_init(scheme, activation, layers=layers, width=width, std=std)
+    except OverflowError:
+        return None
+
+
+def variant_summary(variant: str, activation: str, layers: int, width: int) -> InitSummary | None:
+    """`init_summary` of one comparison row (an id of VARIANTS)."""
+    v = VARIANTS[variant]
+    return init_summary(v.scheme, activation, layers, width, v.std)
+
+
+# -------------------------------------------------------------------------- symmetry
+
+XOR_X: Array = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+XOR_T: Array = np.array([[0.0], [1.0], [1.0], [0.0]])
+_frozen(XOR_X, XOR_T)
+TANH = ACTIVATIONS["tanh"]
+
+
+@dataclass(frozen=True)
+class SymmetryDemo:
+    """Weights at steps 0..steps: hidden rows (steps+1, H, 2), output weights (steps+1, H), loss."""
+
+    init: str
+    x: Array
+    t: Array
+    hidden_weights: Array
+    output_weights: Array
+    loss: Array
+
+    @property
+    def final_loss(self) -> float:
+        return float(self.loss[-1])
+
+
+def _symmetry_start(init: str, hidden: int, value: float, std: float, seed: int) -> tuple[Array, Array]:
+    """The weights W1 (2, H) and W2 (H, 1): all ``value``, or N(0, std²) from ``seed``."""
+    if init == "constant":
+        return np.full((2, hidden), value), np.full((hidden, 1), value)
+    if init == "random":
+        rng = np.random.default_rng(seed)
+        return rng.normal(0.0, std, (2, hidden)), rng.normal(0.0, std, (hidden, 1))
+    raise ValueError(f"init must be 'constant' or 'random', got {init!r}")
+
+
+def symmetry_demo(
+    init: Literal["constant", "random"] = "constant",
+    *,
+    steps: int = 20,
+    lr: float = 0.5,
+    hidden: int = 4,
+    value: float = 0.5,
+    std: float = 1.0,
+    seed: int = 0,
+) -> SymmetryDemo:
+    """Train on XOR from constant (all weights `value`) or random (N(0, std²), seeded) weights.
+
+    Row j of `hidden_weights[k]` holds the incoming weights of hidden unit j after k steps.
+    """
+    w1, w2 = _symmetry_start(init, hidden, value, std, seed)
+    if steps < 0 or hidden < 1:
+        raise ValueError("steps must be >= 0 and hidden >= 1")
+    b1, b2 = np.zeros(hidden), np.zeros(1)
+    x, t, n = XOR_X, XOR_T, len(XOR_X)
+    hidden_rows, out_weights, losses = [], [], []
+    for step in range(steps + 1):
+        z1 = x @ w1 + b1
+        h = TANH.f(z1)
+        y = h @ w2 + b2
+        hidden_rows.append(w1.T.copy())
+        out_weights.append(w2[:, 0].copy())
+        losses.append(0.5 * np.mean((y - t) ** 2))
+        if step == steps:
+            break
+        dy = (y - t) / n
+        dz1 = (dy @ w2.T) * TANH.df(z1)
+        w2 = w2 - lr * (h.T @ dy)
+        b2 = b2 - lr * dy.sum(axis=0)
+        w1 = w1 - lr * (x.T @ dz1)
+        b1 = b1 - lr * dz1.sum(axis=0)
+    demo = SymmetryDemo(init, x, t, np.array(hidden_rows), np.array(out_weights), np.array(losses))
+    _freeze_fields(demo)
+    return demo
+
+
+def hidden_spread(demo: SymmetryDemo) -> Array:
+    """Per step, the largest difference between any two hidden units' incoming weights.
+
+    max over units i, j and inputs k of |W[i, k] − W[j, k]|, i.e. max − min per input column,
+    maximised over the columns: exactly 0 while the units are clones.
+    """
+    w = demo.hidden_weights
+    return (w.max(axis=1) - w.min(axis=1)).max(axis=1)
+
+
+@dataclass(frozen=True)
+class SymmetryComparison:
+    """The demo from equal and from random weights, and the final gap between two hidden units of each."""
+
+    equal: SymmetryDemo
+    random: SymmetryDemo
+    spread_equal: float
+    spread_random: float
+
+
+@lru_cache(maxsize=64)
+def compare_symmetry(steps: int, hidden: int, value: float, seed: int) -> SymmetryComparison:
+    """The page's pair of demos (equal weights ``value``, random N(0, 1) weights from ``seed``), cached."""
+    equal = symmetry_demo("constant", steps=steps, hidden=hidden, value=value, seed=seed)
+    random = symmetry_demo("random", steps=steps, hidden=hidden, value=value, seed=seed)
+    return SymmetryComparison(equal, random, float(hidden_spread(equal)[-1]), float(hidden_spread(random)[-1]))

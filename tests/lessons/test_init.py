@@ -1,4 +1,5 @@
-"""The book's initialisation experiment, its histograms and summary, and the symmetry demo (digest §4)."""
+"""The book's initialisation experiment, its histograms and summary, the page's schemes, presets and
+caches, and the symmetry demo (digest §4)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nnviz.core.functions import ACTIVATIONS
+from nnviz.core.init import INIT_SCHEMES
+from nnviz.lessons import init as lesson
 from nnviz.lessons.init import (
     ACTIVATION_IDS,
     SAMPLE_BUDGET,
+    hidden_spread,
     layer_histograms,
     run_init_experiment,
     samples_for,
     summarise_init,
     symmetric_histograms,
+    symmetry_demo,
 )
-from nnviz.lessons.symmetry import hidden_spread, symmetry_demo
 
 
 def phi_cdf(x: float) -> float:
@@ -391,3 +395,97 @@ def test_hidden_spread_is_zero_for_clones_and_matches_pairwise_maximum() -> None
     pairwise = np.abs(w[:, :, None, :] - w[:, None, :, :]).max(axis=(1, 2, 3))
     np.testing.assert_allclose(hidden_spread(random), pairwise)
     assert hidden_spread(random)[-1] > 0.5
+
+
+# ------------------------------------------------------------- what the page offers
+
+
+def test_schemes_variants_and_presets_name_what_exists() -> None:
+    assert set(lesson.SCHEMES) <= set(INIT_SCHEMES)
+    assert {v.scheme for v in lesson.VARIANTS.values()} <= set(INIT_SCHEMES)
+    stds = [float(s) for s in lesson.STDS]
+    assert stds == sorted(stds) and {1.0, 0.01} <= set(stds), "the book's two scales are on the ladder"
+    assert {k: (v.scheme, v.std) for k, v in lesson.VARIANTS.items() if v.std is not None} == {
+        "std1": ("normal", 1.0), "std01": ("normal", 0.1), "std001": ("normal", 0.01)}
+    assert all(v.std is None for k, v in lesson.VARIANTS.items() if not k.startswith("std"))
+    # the book's figures: sigmoid with std 1, 0.01 and Xavier; ReLU with std 0.01, Xavier and He
+    assert lesson.PRESETS["sigmoid"] == lesson.Preset("sigmoid", ("std1", "std001", "book_xavier"))
+    assert lesson.PRESETS["relu"] == lesson.Preset("relu", ("std001", "book_xavier", "book_he"))
+    for preset in lesson.PRESETS.values():
+        assert preset.activation in ACTIVATION_IDS and set(preset.variants) <= set(lesson.VARIANTS)
+    assert [a for a in ACTIVATION_IDS if lesson.drops_zeros(a)] == ["relu"]
+
+
+def test_cached_summary_is_the_page_default_run_and_read_only() -> None:
+    s = lesson.init_summary("normal", "sigmoid", 5, 100, 1.0)
+    assert s is lesson.init_summary("normal", "sigmoid", 5, 100, 1.0), "cached"
+    ref = summarise_init("normal", "sigmoid", std=1.0)
+    np.testing.assert_array_equal(s.stats.std, ref.stats.std)
+    np.testing.assert_array_equal(s.activations.counts, ref.activations.counts)
+    for arr in (s.stats.mean, s.stats.grad_z_std, s.activations.counts, s.grad_z.edges):
+        with pytest.raises(ValueError):
+            arr[0] = 0
+    # printed goldens: the statistics table of the page before the refactor (sigmoid, std 1)
+    assert [f"{v:.4g}" for v in s.stats.mean] == ["0.4981", "0.4542", "0.5083", "0.5151", "0.5768"]
+    assert [f"{v:.4g}" for v in s.stats.std] == ["0.4587", "0.4291", "0.4382", "0.4354", "0.4301"]
+    assert [f"{100 * v:.1f}" for v in s.stats.saturated] == ["64.4", "44.5", "48.7", "48.1", "48.2"]
+    assert [f"{v:.3g}" for v in (s.stats.grad_std[-1], s.stats.grad_std[0])] == ["1", "1.06"]
+    assert not s.reduced and not s.zero_heavy
+    assert s.activation_histograms(drop_zero=True) is s.activations, "nothing to leave out for sigmoid"
+    assert s.gradient_histograms("a") is s.grad_a and s.gradient_histograms("z") is s.grad_z
+
+
+def test_cached_summary_of_relu_he_and_its_zero_share() -> None:
+    s = lesson.init_summary("book_he", "relu", 5, 100, None)
+    assert s.zero_heavy and s.activation_histograms(drop_zero=True) is s.activations_nonzero
+    assert s.activation_histograms(drop_zero=False) is s.activations
+    assert [f"{100 * v:.1f}" for v in s.stats.dead] == ["50.2", "53.7", "48.8", "48.3", "44.7"]
+    assert lesson.init_summary("book_he", "relu", 20, 500, None).reduced
+
+
+def test_overflow_becomes_none() -> None:
+    assert lesson.init_summary("normal", "relu", 20, 500, 100.0) is None
+    assert lesson.init_summary("normal", "sigmoid", 20, 500, 3.0) is not None, "sigmoid is bounded"
+
+
+def test_variant_summary_uses_the_variant_scheme_and_std() -> None:
+    one, tenth = (lesson.variant_summary(v, "relu", 5, 100) for v in ("std1", "std01"))
+    # ReLU is positively homogeneous and the weights are 10× apart on the same draws: every
+    # activation (so every std) is exactly 10^L times larger, up to float32 rounding
+    np.testing.assert_allclose(one.stats.std / tenth.stats.std, 10.0 ** np.arange(1, 6), rtol=1e-4)
+    assert lesson.variant_summary("book_he", "relu", 5, 100) is lesson.init_summary("book_he", "relu", 5, 100, None)
+    golden = {"std1": ("0.459", "0.1", "0.0861"), "std001": ("0.0248", "0.25", "9.7e-08"),
+              "book_xavier": ("0.207", "0.235", "0.000658")}
+    for variant, (first_std, grad_last, grad_first) in golden.items():
+        s = lesson.variant_summary(variant, "sigmoid", 5, 100).stats
+        assert (f"{s.std[0]:.3g}", f"{s.grad_z_std[-1]:.3g}", f"{s.grad_z_std[0]:.3g}") == (first_std, grad_last,
+                                                                                         grad_first)
+
+
+def test_symmetry_comparison_is_cached_read_only_and_matches_the_demos() -> None:
+    pair = lesson.compare_symmetry(200, 4, 0.5, 0)
+    assert pair is lesson.compare_symmetry(200, 4, 0.5, 0)
+    equal = symmetry_demo("constant", steps=200, hidden=4, value=0.5)
+    random = symmetry_demo("random", steps=200, hidden=4, seed=0)
+    np.testing.assert_array_equal(pair.equal.hidden_weights, equal.hidden_weights)
+    np.testing.assert_array_equal(pair.random.loss, random.loss)
+    assert pair.spread_equal == 0 and pair.spread_random == hidden_spread(random)[-1]
+    assert pair.equal.final_loss == equal.loss[-1]
+    with pytest.raises(ValueError):
+        pair.random.hidden_weights[0, 0, 0] = 1.0
+    # printed goldens: the page's metrics before the refactor
+    assert [f"{v:.3g}" for v in (pair.spread_random, pair.equal.final_loss, pair.random.final_loss)] == [
+        "3.02", "0.107", "4.83e-05"]
+    small_pair = lesson.compare_symmetry(200, 3, 0.2, 0)
+    assert [f"{v:.3g}" for v in (small_pair.spread_random, small_pair.equal.final_loss,
+                                 small_pair.random.final_loss)] == ["2.77", "0.124", "4.77e-06"]
+
+
+def test_equal_start_loss_is_that_of_one_unit() -> None:
+    """Clones act like one hidden unit with H times the output weight: the same loss at step 0."""
+    d = symmetry_demo("constant", steps=0, hidden=4, value=0.5)
+    y = 4 * 0.5 * np.tanh(XOR @ np.array([0.5, 0.5]))
+    assert d.final_loss == pytest.approx(0.5 * np.mean((y - np.array([0, 1, 1, 0])) ** 2), rel=1e-12)
+
+
+XOR = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
