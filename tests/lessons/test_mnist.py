@@ -2,21 +2,42 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
 from nnviz.core.averaging import ewa
-from nnviz.core.net import MultiLayerNet
-from nnviz.core.optimizer import SGD, Adam
+from nnviz.core.init import INIT_SCHEMES
+from nnviz.core.net import LayerStats, MultiLayerNet
+from nnviz.core.optimizer import LR_LADDER, SGD, Adam
 from nnviz.core.train import Trainer
 from nnviz.data.mnist import load_mnist, load_mnist_subset, mnist_cached
 from nnviz.lessons.mnist import (
+    BATCHES,
+    COMPARED,
+    DECAYS,
+    EXPERIMENTS,
+    INIT_HIDDEN,
+    INIT_IDS,
+    SPEEDS,
+    STAT_FIELDS,
+    WIDTHS,
     Lab,
     LiveSettings,
     NetSpec,
+    confusion_accuracy,
     confusion_matrix,
     curve_points,
+    init_scheme,
+    init_std,
     init_value,
+    layer_series,
+    layer_sizes,
+    layer_table,
+    mosaic_cols,
+    pace,
+    shared_data,
     tile_mosaic,
 )
 
@@ -217,3 +238,146 @@ def test_init_ids() -> None:
     assert init_value("he") == "he" and init_value("xavier") == "xavier" and init_value("0.01") == 0.01
     with pytest.raises(ValueError):
         Lab([], BOOK_LIVE, load_mnist_subset()[0])
+
+
+def test_init_ids_resolve_through_the_core_registry() -> None:
+    assert [init_scheme(i) for i in INIT_IDS] == [("normal", 0.01), ("book_xavier", None), ("book_he", None),
+                                                   ("normal", 1.0)]
+    assert all(init_scheme(i)[0] in INIT_SCHEMES for i in INIT_IDS)
+    assert init_std("xavier", 784, 50) == pytest.approx(math.sqrt(1 / 784))
+    assert init_std("he", 100, 100) == pytest.approx(math.sqrt(2 / 100))
+    assert init_std("1", 784, 50) == 1.0
+    for bad in ("lecun", "banana"):
+        with pytest.raises(ValueError):
+            init_value(bad)
+
+
+@pytest.mark.parametrize("init", INIT_IDS)
+def test_lab_weights_have_the_registry_std(data, init: str) -> None:
+    lab = Lab([NetSpec((100, 100), init=init)], BOOK_LIVE, data)
+    for i, (fan_in, fan_out) in enumerate([(784, 100), (100, 100)], start=1):
+        w = lab.nets[0].params[f"W{i}"]
+        assert np.std(w) == pytest.approx(init_std(init, fan_in, fan_out), rel=0.03)
+
+
+def test_shared_data_loads_once_and_read_only() -> None:
+    calls = []
+
+    def load(size: int = 3):
+        calls.append(size)
+        return (np.zeros(size), np.ones(size)), "source"
+
+    first = shared_data(load, size=4)
+    assert shared_data(load, size=4) is first and calls == [4], "one load for every session"
+    (x, t), source = first
+    assert source == "source" and not x.flags.writeable and not t.flags.writeable
+    with pytest.raises(ValueError):
+        x[0] = 1.0
+    shared_data(load, size=5)
+    assert calls == [4, 5]
+    shared_data.cache_clear()
+    assert shared_data(load, size=4) is not first and calls == [4, 5, 4], "cleared after a download"
+
+
+def test_experiments_ladders_and_pace() -> None:
+    book, init = EXPERIMENTS["book"], EXPERIMENTS["init"]
+    assert (book.prefix, book.lr, book.epochs, book.hidden, book.inits) == ("", "0.1", 16, None, None)
+    assert (init.prefix, init.lr, init.epochs) == ("i_", "0.01", 20)
+    assert init.hidden == INIT_HIDDEN == (100,) * 4 and init.inits == COMPARED == ("0.01", "xavier", "he")
+    assert {book.lr, init.lr} <= set(LR_LADDER)
+    for ladder, default in ((WIDTHS, "50"), (BATCHES, "100"), (DECAYS, "0")):
+        assert default in ladder and list(map(float, ladder)) == sorted(map(float, ladder))
+    assert pace("slow") == (1, 0.3) and pace("medium") == (10, 0.3) and pace("fast") == (None, 0.15)
+    assert set(SPEEDS) == {"slow", "medium", "fast"}
+    assert layer_sizes((50,)) == (784, 50, 10) and layer_sizes(INIT_HIDDEN) == (784, 100, 100, 100, 100, 10)
+    assert [mosaic_cols(n) for n in (1, 9, 10, 16, 17, 25)] == [3, 3, 4, 4, 5, 5]
+
+
+def test_spec_changes_and_when_an_untrained_lab_follows(data) -> None:
+    lab = Lab([BOOK], BOOK_LIVE, data)
+    wider = [NetSpec(hidden=(100,), seed=3)]
+    assert lab.spec_changes([BOOK], "subset") == ()
+    assert lab.spec_changes(wider, "full") == ("data", "hidden", "seed")
+    assert lab.outdated(wider, "subset") and lab.outdated([BOOK], "full") and not lab.outdated([BOOK], "subset")
+    lab.advance(max_iters=1)
+    assert not lab.outdated(wider, "subset"), "a trained network waits for Reset"
+    assert lab.spec_changes(wider, "subset") == ("hidden", "seed")
+
+
+def test_readout_and_test_accuracy(data) -> None:
+    (_, _), (xt, tt) = data
+    lab = Lab([BOOK], BOOK_LIVE, data)
+    before = lab.readout(0)
+    assert before.loss is None and before.test == lab.initial_test_acc[0] and before.train == lab.initial_train_acc[0]
+    lab.advance(max_iters=45)
+    r = lab.readout(0)
+    history = np.asarray(lab.trainers[0].loss_history)
+    assert r.loss == pytest.approx(ewa(history, 0.9, bias_correction=True)[-1], rel=1e-12)
+    assert r.test == lab.trainers[0].test_acc_history[-1] and r.train == lab.trainers[0].train_acc_history[-1]
+    assert lab.test_accuracy(0) == pytest.approx(lab.nets[0].accuracy(xt, tt), abs=1e-12)
+    assert confusion_accuracy(np.array([[2, 1], [0, 1]])) == 0.75
+
+
+def test_prediction_and_next_mistake(data) -> None:
+    lab = Lab([BOOK], BOOK_LIVE, data)
+    lab.advance(max_iters=40)
+    probs = lab.probabilities(0)
+    assert not probs.flags.writeable
+    for i in (0, 7, 999):
+        p = lab.prediction(0, i)
+        assert p.predicted == int(np.argmax(probs[i])) and p.confidence == probs[i].max()
+        assert p.truth == lab.t_test[i] and p.right == (p.predicted == p.truth)
+        np.testing.assert_array_equal(p.image, lab.test_image(i))
+    wrong = np.sort(lab.mistakes(0))
+    assert lab.next_mistake(0, -1) == wrong[0]
+    assert lab.next_mistake(0, int(wrong[3])) == wrong[4]
+    assert lab.next_mistake(0, int(wrong[-1])) == wrong[0], "past the last mistake: back to the first"
+    lab.mistakes = lambda k: np.array([], dtype=np.intp)
+    assert lab.next_mistake(0, 5) is None and lab.mistake_gallery(0) is None
+
+
+def test_mistake_gallery_and_weight_tiles(data) -> None:
+    lab = Lab([BOOK], BOOK_LIVE, data)
+    lab.advance(max_iters=40)
+    wrong = lab.mistakes(0)
+    gallery = lab.mistake_gallery(0)
+    tiles = gallery.tiles
+    assert gallery.total == len(wrong) and tiles.count == 24 and (tiles.cols, tiles.tile, tiles.gap) == (6, 28, 9)
+    assert tiles.mosaic.shape == (4 * 37 - 9, 6 * 37 - 9)
+    np.testing.assert_array_equal(gallery.truth, lab.t_test[wrong[:24]])
+    np.testing.assert_array_equal(gallery.predicted, lab.predicted(0)[wrong[:24]])
+    np.testing.assert_array_equal(tiles.mosaic[37:65, 74:102], lab.test_image(wrong[8]))  # row 1, column 2
+    weights = lab.weight_tiles(0)
+    assert (weights.count, weights.cols, weights.mosaic.shape) == (25, 5, (5 * 29 - 1, 5 * 29 - 1))
+    w = lab.first_layer_weights(0, 25)[6]
+    np.testing.assert_allclose(weights.mosaic[29:57, 29:57], w / np.abs(w).max())
+    narrow = Lab([NetSpec(hidden=(10,))], BOOK_LIVE, data).weight_tiles(0)
+    assert (narrow.count, narrow.cols, narrow.mosaic.shape) == (10, 4, (3 * 29 - 1, 4 * 29 - 1))
+
+
+def test_layer_series_and_table_follow_the_activation(data) -> None:
+    relu = Lab([NetSpec((50, 50))], BOOK_LIVE, data)
+    stats = relu.stats[0]
+    s = relu.layer_series(0)
+    assert s.off_kind == "zero" and s.layers == (1, 2)
+    assert s.off == (stats[0].zero_fraction, stats[1].zero_fraction)
+    assert s.act_std == (stats[0].act_std, stats[1].act_std) and s.grad_rms == (stats[0].grad_rms, stats[1].grad_rms)
+    table = relu.layer_table()
+    assert table.net == (0, 0, 0) and table.layer == (1, 2, None)
+    assert list(table.columns) == ["mean", "std", "zero", "dead", "wstd", "grad"], "ReLU: no plateau, no saturation"
+    assert table.columns["zero"][2] is None and table.columns["wstd"][2] == stats[2].weight_std
+    sigmoid = Lab([NetSpec(activation="sigmoid")], BOOK_LIVE, data)
+    assert sigmoid.layer_series(0).off_kind == "saturated"
+    assert sigmoid.layer_series(0).off == (sigmoid.stats[0][0].saturated_fraction,)
+    assert list(sigmoid.layer_table().columns) == ["mean", "std", "saturated", "wstd", "grad"]
+
+
+def test_layer_table_keeps_a_column_whose_numbers_broke() -> None:
+    """None from the core means "meaningless here" (column dropped); NaN means "broke" (shown as missing)."""
+    def stat(i: int, mean: float) -> LayerStats:
+        return LayerStats(i, "relu", mean, 1.0, 0.5, 0.0, None, 0.1, math.inf)
+
+    table = layer_table([[stat(1, math.nan)], [stat(1, 0.2)]])
+    assert list(table.columns) == [k for k in STAT_FIELDS if k != "saturated"]
+    assert table.columns["mean"] == (None, 0.2) and table.columns["grad"] == (None, None)
+    assert layer_series([stat(1, 0.0)]).grad_rms == (None,)
