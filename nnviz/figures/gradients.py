@@ -1,99 +1,122 @@
-"""Figures of the Gradients page: surface and contour map, slices with tangents,
-directional derivatives (vectors and polar profile), gradient fields, the
-finite-difference lab.
+"""Figures of the Gradients page, from what nnviz.lessons.gradients computes: the surface and its
+contour map, slices with tangents, the directional derivative (vectors and polar profile), gradient
+fields and the finite-difference lab.
 
-Builders take plain arrays and already-translated text (``labels`` dicts), so
-they work in a notebook and in either language of the app.
+Each builder takes lesson data, one labels object (already translated) and presentation mode,
+so it works in a notebook and in either language of the app.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import plotly.graph_objects as go
 
-from nnviz.core.gradient import DifferenceErrors, DirectionalProfile, VectorField
-from nnviz.figures import theme
+from nnviz.figures import maps, theme
+from nnviz.lessons.gradients import (
+    DirectionReadout,
+    FieldArrows,
+    FieldReadout,
+    LabReadout,
+    Slice,
+    SurfaceMap,
+    SurfacePoint,
+)
 
 BLUE, VERMILLION, GREEN, PINK, ORANGE, SKY, BLACK = theme.OKABE_ITO[:7]
 X_SLICE, Y_SLICE = VERMILLION, BLUE  # y held fixed / x held fixed
 ASCENT, DESCENT, DIRECTION, LEVEL = VERMILLION, GREEN, BLUE, "#555555"
-SURFACE_SCALE = "Viridis"
-PICK_GRID = 41
+CONTOUR_LINES = 18
+AXES: tuple[maps.Axes, maps.Axes] = (maps.XY, ("x2", "y2"))
+CLICKABLE = {"clickmode": "event+select", "dragmode": "pan", "hovermode": "closest"}
 
 
-def _r(values: np.ndarray, digits: int = 5) -> np.ndarray:
-    """Rounded floats with non-finite values as gaps (smaller JSON, no inf)."""
-    values = np.asarray(values, dtype=np.float64)
-    return np.round(np.where(np.isfinite(values), values, np.nan), digits)
+@dataclass(frozen=True)
+class SurfaceLabels:
+    title_3d: str
+    title_map: str
+    slice_x: str
+    slice_y: str
+    pick: str
 
 
-def _axes(i: int) -> dict:
-    return {"xaxis": "x", "yaxis": "y"} if i == 1 else {"xaxis": f"x{i}", "yaxis": f"y{i}"}
+@dataclass(frozen=True)
+class SlicesLabels:
+    slice_x_title: str
+    slice_y_title: str
+    tangent: str
 
 
-def contour_levels(Z: np.ndarray) -> tuple[np.ndarray, bool]:
-    """Values to draw contours of, and whether they are log-spaced.
+@dataclass(frozen=True)
+class DirectionLabels:
+    dir_title_map: str
+    dir_title_polar: str
+    dir_u: str
+    dir_grad: str
+    dir_descent: str
+    dir_level: str
+    dir_path: str
+    dir_max: str
+    dir_min: str
+    dir_zero: str
+    dir_current: str
+    pick: str
 
-    Surfaces like Rosenbrock span thousands while their interesting valley sits
-    near the minimum; evenly spaced levels of log10(1 + f − min) show it.
-    """
-    finite = Z[np.isfinite(Z)]
-    if finite.size == 0:
-        return Z, False
-    low, mid, high = np.min(finite), np.median(finite), np.max(finite)
-    if high - low > 0 and (high - low) > 10 * (mid - low) and low >= -1e300:
-        with np.errstate(all="ignore"):
-            return np.log10(1 + Z - low), True
-    return Z, False
+
+@dataclass(frozen=True)
+class LineSliceLabels:
+    g_title: str
+    g_t: str
+    g_name: str
+    g_tangent: str
 
 
-def _contour(X: np.ndarray, Y: np.ndarray, Z: np.ndarray, axes: int, presentation: bool,
-             hover: str) -> dict:
-    levels, _ = contour_levels(Z)
+@dataclass(frozen=True)
+class FieldLabels:
+    field_title: str
+    arrows: str
+    arrow_at_p: str
+    dir_level: str
+    pick: str
+
+
+@dataclass(frozen=True)
+class BookFieldLabels:
+    field_title_book: str
+    arrows_down: str
+    pick: str
+
+
+@dataclass(frozen=True)
+class LabLabels:
+    lab_title_f: str
+    lab_title_err: str
+    lab_curve: str
+    lab_exact: str
+    lab_numeric: str
+    lab_forward: str
+    lab_central: str
+    lab_step: str
+
+
+def _line(xs: object, ys: object, color: str, name: str, presentation: bool, axes: maps.Axes = maps.XY,
+          dash: str = "solid", width: float = 1.0, legend: bool = True, group: str | None = None) -> dict:
     return {
-        "type": "contour", "x": _r(X[0]), "y": _r(Y[:, 0]), "z": _r(levels, 4), "ncontours": 18,
-        "colorscale": SURFACE_SCALE, "opacity": 0.5, "showscale": False, "hoverinfo": "skip",
-        "contours": {"coloring": "fill", "showlines": True},
-        "line": {"color": "rgba(40,40,40,0.55)", "width": 1.4 if presentation else 1},
-        "name": hover, "showlegend": False, **_axes(axes),
-    }
-
-
-def _pick_grid(xlim: tuple[float, float], ylim: tuple[float, float], axes: int, hover: str) -> dict:
-    """An invisible dense scatter over the map: clicking selects the nearest grid point."""
-    gx, gy = np.meshgrid(np.linspace(*xlim, PICK_GRID), np.linspace(*ylim, PICK_GRID))
-    invisible = {"marker": {"opacity": 0}}
-    return {
-        "type": "scatter", "x": _r(gx.ravel(), 4), "y": _r(gy.ravel(), 4), "mode": "markers",
-        "marker": {"size": 14, "opacity": 0, "color": BLACK}, "selected": invisible, "unselected": invisible,
-        "hovertemplate": hover + "<extra></extra>", "showlegend": False, "name": "pick", **_axes(axes),
-    }
-
-
-def _point(x: float, y: float, axes: int, presentation: bool, name: str = "P") -> dict:
-    return {
-        "type": "scatter", "x": [x], "y": [y], "mode": "markers+text", "text": [name],
-        "textposition": "top right", "textfont": {"size": theme.font_size(presentation) + 3, "color": BLACK},
-        "marker": {"size": 15 if presentation else 11, "color": "white", "symbol": "circle",
-                   "line": {"color": BLACK, "width": 3}},
-        "showlegend": False, "hoverinfo": "skip", "cliponaxis": False, **_axes(axes),
-    }
-
-
-def _line(xs, ys, color: str, name: str, presentation: bool, axes: int = 1, dash: str = "solid",
-          width: float = 1.0, legend: bool = True, group: str | None = None) -> dict:
-    return {
-        "type": "scatter", "x": _r(xs), "y": _r(ys), "mode": "lines", "name": name,
+        "type": "scatter", "x": theme.rounded(xs), "y": theme.rounded(ys), "mode": "lines", "name": name,
         "line": {"color": color, "dash": dash, "width": theme.line_width(presentation) * width},
-        "showlegend": legend, "legendgroup": group or name, "hoverinfo": "skip", **_axes(axes),
+        "showlegend": legend, "legendgroup": group or name, "hoverinfo": "skip",
+        "xaxis": axes[0], "yaxis": axes[1],
     }
 
 
-def _equal_aspect(layout: dict, axis: str, anchor: str, xlim, ylim, x_title: str = "x",
-                  y_title: str = "y") -> None:
-    layout[f"xaxis{axis}"].update(range=list(xlim), title={"text": x_title}, constrain="domain")
-    layout[f"yaxis{axis}"].update(range=list(ylim), title={"text": y_title}, scaleanchor=anchor,
-                                   scaleratio=1, constrain="domain")
+def _contour(grid: SurfaceMap, presentation: bool) -> dict:
+    return maps.contour(grid.x, grid.y, grid.Z, lines=CONTOUR_LINES, presentation=presentation)
+
+
+def _title(text: str, x: float, presentation: bool) -> dict:
+    return {"text": text, "x": x, "y": 1.0, "xref": "paper", "yref": "paper", "xanchor": "center",
+            "yanchor": "bottom", "showarrow": False, "font": {"size": theme.subplot_title_size(presentation)}}
 
 
 def _legend_top(presentation: bool) -> dict:
@@ -101,91 +124,26 @@ def _legend_top(presentation: bool) -> dict:
             "font": {"size": theme.font_size(presentation) - 1}}
 
 
-# --- arrows ---------------------------------------------------------------------------
-
-def arrow_paths(x: np.ndarray, y: np.ndarray, u: np.ndarray, v: np.ndarray,
-                head: float = 0.3, width: float = 0.75) -> tuple[np.ndarray, ...]:
-    """Shafts (x, y) and arrowhead triangles (x, y), NaN-separated, for arrows from (x, y) by (u, v).
-
-    The head is ``head`` of the arrow's length long and ``width`` of that wide.
-    Zero-length and non-finite arrows are left out.
-    """
-    x, y, u, v = (np.ravel(np.asarray(a, dtype=np.float64)) for a in (x, y, u, v))
-    length = np.hypot(u, v)
-    keep = np.isfinite(length) & (length > 0) & np.isfinite(x) & np.isfinite(y)
-    x, y, u, v = x[keep], y[keep], u[keep], v[keep]
-    tip_x, tip_y = x + u, y + v
-    base_x, base_y = tip_x - head * u, tip_y - head * v
-    side_x, side_y = -v * head * width / 2, u * head * width / 2
-    gap = np.full_like(x, np.nan)
-    shafts_x = np.column_stack([x, base_x, gap]).ravel()
-    shafts_y = np.column_stack([y, base_y, gap]).ravel()
-    heads_x = np.column_stack([tip_x, base_x + side_x, base_x - side_x, tip_x, gap]).ravel()
-    heads_y = np.column_stack([tip_y, base_y + side_y, base_y - side_y, tip_y, gap]).ravel()
-    return shafts_x, shafts_y, heads_x, heads_y
-
-
-def _arrows(x, y, u, v, color: str, name: str, presentation: bool, axes: int = 1,
-            width: float = 1.0, legend: bool = True) -> list[dict]:
-    sx, sy, hx, hy = arrow_paths(x, y, u, v)
-    common = {"legendgroup": name, "hoverinfo": "skip", **_axes(axes)}
-    return [
-        {"type": "scatter", "x": _r(sx), "y": _r(sy), "mode": "lines", "name": name, "showlegend": legend,
-         "line": {"color": color, "width": theme.line_width(presentation) * 0.8 * width, "dash": "solid"},
-         **common},
-        {"type": "scatter", "x": _r(hx), "y": _r(hy), "mode": "lines", "fill": "toself", "fillcolor": color,
-         "line": {"color": color, "width": 1, "dash": "solid"}, "showlegend": False, "name": name, **common},
-    ]
+def _padded_range(values: np.ndarray) -> list[float] | None:
+    """The finite values' range with 8 % either side (None when nothing is finite)."""
+    finite = values[np.isfinite(values)]
+    if not finite.size:
+        return None
+    low, high = float(finite.min()), float(finite.max())
+    pad = 0.08 * (high - low or 1.0)
+    return [low - pad, high + pad]
 
 
 # --- surface & partial derivatives ---------------------------------------------------------
 
-def surface_figure(X: np.ndarray, Y: np.ndarray, Z: np.ndarray, point: tuple[float, float], fp: float,
-                   grad: np.ndarray, slices: tuple, labels: dict[str, str],
+def surface_figure(grid: SurfaceMap, at_p: SurfacePoint, slices: tuple[Slice, Slice], labels: SurfaceLabels,
                    presentation: bool = False) -> go.Figure:
     """3-D surface (left) and its contour map (right), with P and the two slices through it.
 
-    ``slices`` is (slice along x at y₀, slice along y at x₀) from ``nnviz.lessons.gradients.axis_slices``;
-    labels: title_3d, title_map, slice_x, slice_y, tangent_x, tangent_y, pick.
+    ``slices`` is (slice along x at y₀, slice along y at x₀) from nnviz.lessons.gradients.axis_slices.
     """
-    x0, y0 = point
-    sx, sy = slices
-    xlim, ylim = (float(X[0, 0]), float(X[0, -1])), (float(Y[0, 0]), float(Y[-1, 0]))
-    width = theme.line_width(presentation) * 1.6
-    data: list[dict] = [{
-        "type": "surface", "x": _r(X[0]), "y": _r(Y[:, 0]), "z": _r(Z, 4), "colorscale": SURFACE_SCALE,
-        "opacity": 0.85, "showscale": False, "scene": "scene", "name": "f",
-        "hovertemplate": "x=%{x:.2f}<br>y=%{y:.2f}<br>f=%{z:.3g}<extra></extra>",
-    }]
-    finite_p = np.isfinite(fp) and np.all(np.isfinite(grad))
-    data += [
-        {"type": "scatter3d", "x": _r(sx.s), "y": np.full(sx.s.shape, y0), "z": _r(sx.values), "mode": "lines",
-         "line": {"color": X_SLICE, "width": width * 2}, "name": labels["slice_x"], "legendgroup": "sx",
-         "scene": "scene", "hoverinfo": "skip"},
-        {"type": "scatter3d", "x": np.full(sy.s.shape, x0), "y": _r(sy.s), "z": _r(sy.values), "mode": "lines",
-         "line": {"color": Y_SLICE, "width": width * 2, "dash": "dash"}, "name": labels["slice_y"],
-         "legendgroup": "sy", "scene": "scene", "hoverinfo": "skip"},
-    ]
-    if finite_p:
-        reach_x, reach_y = (xlim[1] - xlim[0]) / 5, (ylim[1] - ylim[0]) / 5
-        data += [
-            {"type": "scatter3d", "x": [x0 - reach_x, x0 + reach_x], "y": [y0, y0],
-             "z": [fp - grad[0] * reach_x, fp + grad[0] * reach_x], "mode": "lines", "showlegend": False,
-             "line": {"color": BLACK, "width": width * 2}, "scene": "scene", "hoverinfo": "skip"},
-            {"type": "scatter3d", "x": [x0, x0], "y": [y0 - reach_y, y0 + reach_y],
-             "z": [fp - grad[1] * reach_y, fp + grad[1] * reach_y], "mode": "lines", "showlegend": False,
-             "line": {"color": BLACK, "width": width * 2}, "scene": "scene", "hoverinfo": "skip"},
-            {"type": "scatter3d", "x": [x0], "y": [y0], "z": [fp], "mode": "markers", "showlegend": False,
-             "marker": {"size": 7 if presentation else 5, "color": "white", "line": {"color": BLACK, "width": 3}},
-             "scene": "scene", "hoverinfo": "skip"},
-        ]
-    data += [
-        _contour(X, Y, Z, 1, presentation, "f"),
-        _line(xlim, (y0, y0), X_SLICE, labels["slice_x"], presentation, legend=False, group="sx"),
-        _line((x0, x0), ylim, Y_SLICE, labels["slice_y"], presentation, dash="dash", legend=False, group="sy"),
-        _point(x0, y0, 1, presentation),
-        _pick_grid(xlim, ylim, 1, labels["pick"]),
-    ]
+    data = _surface_3d(grid, at_p, slices, labels, presentation) + _surface_map(grid, at_p.point, labels,
+                                                                               presentation)
     gap = 0.04
     layout = {
         "scene": {
@@ -197,34 +155,76 @@ def surface_figure(X: np.ndarray, Y: np.ndarray, Z: np.ndarray, point: tuple[flo
         },
         "xaxis": {"domain": [0.5 + gap, 1], "anchor": "y"},
         "yaxis": {"anchor": "x"},
-        "annotations": [_title(labels["title_3d"], 0.23, presentation), _title(labels["title_map"], 0.77, presentation)],
+        "annotations": [_title(labels.title_3d, 0.23, presentation), _title(labels.title_map, 0.77, presentation)],
         "legend": _legend_top(presentation),
         "margin": {"t": 105 if presentation else 90, "l": 10, "r": 10, "b": 50},
         "height": 620 if presentation else 540,
-        "clickmode": "event+select", "dragmode": "pan", "hovermode": "closest",
+        **CLICKABLE,
     }
-    _equal_aspect(layout, "", "x", xlim, ylim)
+    maps.equal_aspect(layout, "", grid.xlim, grid.ylim)
     return theme.figure(data, layout, presentation)
 
 
-def _title(text: str, x: float, presentation: bool) -> dict:
-    return {"text": text, "x": x, "y": 1.0, "xref": "paper", "yref": "paper", "xanchor": "center",
-            "yanchor": "bottom", "showarrow": False, "font": {"size": theme.subplot_title_size(presentation)}}
+def _scene_line(xs: object, ys: object, zs: object, color: str, width: float, dash: str | None = None,
+                **extra: object) -> dict:
+    line = {"color": color, "width": width, **({"dash": dash} if dash else {})}
+    return {"type": "scatter3d", "x": xs, "y": ys, "z": zs, "mode": "lines", "scene": "scene",
+            "hoverinfo": "skip", "line": line, **extra}
 
 
-def slices_figure(slices: tuple, point: tuple[float, float], titles: tuple[str, str],
-                  tangent_label: str, presentation: bool = False) -> go.Figure:
+def _surface_3d(grid: SurfaceMap, at_p: SurfacePoint, slices: tuple[Slice, Slice], labels: SurfaceLabels,
+                presentation: bool) -> list[dict]:
+    """The surface with both slices through P and, where f is defined at P, the two tangents."""
+    (x0, y0), (sx, sy) = at_p.point, slices
+    width = theme.line_width(presentation) * 3.2
+    data = [
+        {**maps.surface(grid.x, grid.y, grid.Z), "scene": "scene"},
+        _scene_line(theme.rounded(sx.s), np.full(sx.s.shape, y0), theme.rounded(sx.values), X_SLICE, width,
+                    name=labels.slice_x, legendgroup="sx"),
+        _scene_line(np.full(sy.s.shape, x0), theme.rounded(sy.s), theme.rounded(sy.values), Y_SLICE, width,
+                    dash="dash", name=labels.slice_y, legendgroup="sy"),
+    ]
+    if not at_p.defined:
+        return data
+    fp, (gx, gy) = at_p.value, at_p.gradient
+    reach_x, reach_y = (grid.xlim[1] - grid.xlim[0]) / 5, (grid.ylim[1] - grid.ylim[0]) / 5
+    return data + [
+        _scene_line([x0 - reach_x, x0 + reach_x], [y0, y0], [fp - gx * reach_x, fp + gx * reach_x], BLACK, width,
+                    showlegend=False),
+        _scene_line([x0, x0], [y0 - reach_y, y0 + reach_y], [fp - gy * reach_y, fp + gy * reach_y], BLACK, width,
+                    showlegend=False),
+        {"type": "scatter3d", "x": [x0], "y": [y0], "z": [fp], "mode": "markers", "showlegend": False,
+         "marker": {"size": 7 if presentation else 5, "color": "white", "line": {"color": BLACK, "width": 3}},
+         "scene": "scene", "hoverinfo": "skip"},
+    ]
+
+
+def _surface_map(grid: SurfaceMap, point: tuple[float, float], labels: SurfaceLabels,
+                 presentation: bool) -> list[dict]:
+    """The contour map with the two slice lines through P, P itself and the click grid."""
+    x0, y0 = point
+    return [
+        _contour(grid, presentation),
+        _line(grid.xlim, (y0, y0), X_SLICE, labels.slice_x, presentation, legend=False, group="sx"),
+        _line((x0, x0), grid.ylim, Y_SLICE, labels.slice_y, presentation, dash="dash", legend=False, group="sy"),
+        maps.point(x0, y0, presentation=presentation),
+        maps.pick_grid(grid.xlim, grid.ylim, labels.pick),
+    ]
+
+
+def slices_figure(slices: tuple[Slice, Slice], point: tuple[float, float], labels: SlicesLabels,
+                  presentation: bool = False) -> go.Figure:
     """f(x, y₀) against x (left) and f(x₀, y) against y (right), each with its tangent at P."""
+    titles = (labels.slice_x_title, labels.slice_y_title)
     data: list[dict] = []
-    for i, (sl, p0, color, dash, var) in enumerate(
-            zip(slices, point, (X_SLICE, Y_SLICE), ("solid", "dash"), ("x", "y")), start=1):
-        data.append(_line(sl.s, sl.values, color, titles[i - 1], presentation, axes=i, dash=dash, legend=False))
+    for i, (sl, p0, color, dash) in enumerate(zip(slices, point, (X_SLICE, Y_SLICE), ("solid", "dash"))):
+        data.append(_line(sl.s, sl.values, color, titles[i], presentation, axes=AXES[i], dash=dash, legend=False))
         if np.isfinite(sl.at_p) and np.isfinite(sl.slope):
             reach = (sl.s[-1] - sl.s[0]) / 5
             ts = np.array([p0 - reach, p0 + reach])
-            data.append(_line(ts, sl.at_p + sl.slope * (ts - p0), BLACK, tangent_label, presentation, axes=i,
-                              width=0.8, legend=i == 1, group="tangent"))
-            data.append(_point(p0, sl.at_p, i, presentation))
+            data.append(_line(ts, sl.at_p + sl.slope * (ts - p0), BLACK, labels.tangent, presentation,
+                              axes=AXES[i], width=0.8, legend=i == 0, group="tangent"))
+            data.append(maps.point(p0, sl.at_p, axes=AXES[i], presentation=presentation))
     layout = theme.side_by_side(titles, presentation, gap=0.1)
     layout["xaxis"]["title"] = {"text": "x"}
     layout["xaxis2"]["title"] = {"text": "y"}
@@ -233,73 +233,23 @@ def slices_figure(slices: tuple, point: tuple[float, float], titles: tuple[str, 
     layout["height"] = 430 if presentation else 360
     layout["margin"] = {"t": 70 if presentation else 55}
     for axis, sl in (("yaxis", slices[0]), ("yaxis2", slices[1])):
-        finite = sl.values[np.isfinite(sl.values)]
-        if finite.size:
-            low, high = float(finite.min()), float(finite.max())
-            pad = 0.08 * (high - low or 1.0)
-            layout[axis]["range"] = [low - pad, high + pad]
+        if (span := _padded_range(sl.values)) is not None:
+            layout[axis]["range"] = span
     return theme.figure(data, layout, presentation)
 
 
 # --- directional derivative ---------------------------------------------------------------
 
-def direction_figure(X: np.ndarray, Y: np.ndarray, Z: np.ndarray, point: tuple[float, float],
-                     grad: np.ndarray, u: np.ndarray, theta_deg: float, profile: DirectionalProfile,
-                     labels: dict[str, str], presentation: bool = False) -> go.Figure:
+def direction_figure(grid: SurfaceMap, readout: DirectionReadout, labels: DirectionLabels,
+                     presentation: bool = False) -> go.Figure:
     """Contour map with u, ∇f, −∇f and the level-curve tangent at P (left); D_u f(θ) in polar form (right).
 
     On the polar side the radius is D + M (M = |∇f|), so the dashed circle is D = 0: outside it
-    the direction climbs, inside it descends. labels: title_map, title_polar, u, grad, descent,
-    level, path, pick, max, min, zero, current.
+    the direction climbs, inside it descends.
     """
-    x0, y0 = point
-    xlim, ylim = (float(X[0, 0]), float(X[0, -1])), (float(Y[0, 0]), float(Y[-1, 0]))
-    reach = 0.22 * min(xlim[1] - xlim[0], ylim[1] - ylim[0])
-    norm = float(np.hypot(*grad))
-    data: list[dict] = [_contour(X, Y, Z, 1, presentation, "f")]
-    span = 3 * max(xlim[1] - xlim[0], ylim[1] - ylim[0])
-    data.append(_line((x0 - span * u[0], x0 + span * u[0]), (y0 - span * u[1], y0 + span * u[1]), DIRECTION,
-                      labels["path"], presentation, dash="dot", width=0.6))
-    if np.isfinite(norm) and norm > 0:
-        g = grad / norm * reach
-        tangent = np.array([-g[1], g[0]]) / reach
-        data.append(_line((x0 - reach * tangent[0], x0 + reach * tangent[0]),
-                          (y0 - reach * tangent[1], y0 + reach * tangent[1]), LEVEL, labels["level"],
-                          presentation, dash="dash", width=0.8))
-    data += _arrows([x0], [y0], [u[0] * reach], [u[1] * reach], DIRECTION, labels["u"], presentation, width=1.6)
-    if np.isfinite(norm) and norm > 0:
-        data += _arrows([x0], [y0], [g[0]], [g[1]], ASCENT, labels["grad"], presentation, width=1.1)
-        data += _arrows([x0], [y0], [-g[0]], [-g[1]], DESCENT, labels["descent"], presentation, width=1.1)
-    data += [_point(x0, y0, 1, presentation), _pick_grid(xlim, ylim, 1, labels["pick"])]
-
+    norm = readout.norm
     m = norm if np.isfinite(norm) and norm > 0 else 1.0
-    theta = np.degrees(profile.theta)
-    polar_common = {"subplot": "polar", "hoverinfo": "skip"}
-    data += [
-        {"type": "scatterpolar", "r": _r(np.full(73, m)), "theta": np.linspace(0, 360, 73), "mode": "lines",
-         "line": {"color": LEVEL, "dash": "dash", "width": 1.5}, "name": labels["zero"], "showlegend": False,
-         **polar_common},
-        {"type": "scatterpolar", "r": _r(profile.slope + m), "theta": _r(theta, 3), "mode": "lines",
-         "line": {"color": PINK, "width": theme.line_width(presentation)}, "name": "D_u f(θ)",
-         "fill": "toself", "fillcolor": "rgba(204,121,167,0.15)", "showlegend": False,
-         "customdata": _r(profile.slope), "hovertemplate": "θ=%{theta:.0f}°<br>D=%{customdata:.3g}<extra></extra>",
-         "subplot": "polar"},
-    ]
-    if norm > 0:
-        star = np.degrees(profile.theta_max)
-        marks = [(star, 2 * m, ASCENT, labels["max"]), ((star + 180) % 360, 0.0, DESCENT, labels["min"]),
-                 ((star + 90) % 360, m, LEVEL, labels["zero"]), ((star + 270) % 360, m, LEVEL, "")]
-        data.append({"type": "scatterpolar", "r": [r for _, r, _, _ in marks], "theta": [a for a, _, _, _ in marks],
-                     "mode": "markers+text", "text": [t for _, _, _, t in marks],
-                     "textposition": ["top center", "bottom center", "middle right", "middle left"],
-                     "textfont": {"size": theme.font_size(presentation) - 1},
-                     "marker": {"size": 13 if presentation else 10, "color": [c for _, _, c, _ in marks],
-                                "symbol": "diamond"}, "showlegend": False, "cliponaxis": False, **polar_common})
-    current = float(np.dot(grad, u)) if np.all(np.isfinite(grad)) else 0.0
-    data.append({"type": "scatterpolar", "r": [0, current + m], "theta": [theta_deg, theta_deg],
-                 "mode": "lines+markers", "line": {"color": DIRECTION, "width": theme.line_width(presentation)},
-                 "marker": {"size": [0, 12 if presentation else 9], "color": DIRECTION},
-                 "name": labels["current"], "showlegend": False, **polar_common})
+    data = _direction_map(grid, readout, labels, presentation) + _direction_polar(readout, m, labels, presentation)
     gap = 0.06
     layout = {
         "xaxis": {"domain": [0, 0.5 - gap], "anchor": "y"},
@@ -307,139 +257,202 @@ def direction_figure(X: np.ndarray, Y: np.ndarray, Z: np.ndarray, point: tuple[f
         "polar": {"domain": {"x": [0.5 + gap, 1], "y": [0, 0.9]},
                   "radialaxis": {"range": [0, 2 * m * 1.05], "showticklabels": False, "ticks": ""},
                   "angularaxis": {"direction": "counterclockwise", "rotation": 0, "dtick": 45}},
-        "annotations": [_title(labels["title_map"], 0.22, presentation),
-                        _title(labels["title_polar"], 0.77, presentation)],
+        "annotations": [_title(labels.dir_title_map, 0.22, presentation),
+                        _title(labels.dir_title_polar, 0.77, presentation)],
         "legend": _legend_top(presentation),
         "margin": {"t": 110 if presentation else 95, "l": 60, "r": 30, "b": 50},
         "height": 600 if presentation else 520,
-        "clickmode": "event+select", "dragmode": "pan", "hovermode": "closest",
+        **CLICKABLE,
     }
-    _equal_aspect(layout, "", "x", xlim, ylim)
+    maps.equal_aspect(layout, "", grid.xlim, grid.ylim)
     return theme.figure(data, layout, presentation)
 
 
-def line_slice_figure(sl, title: str, labels: dict[str, str], presentation: bool = False) -> go.Figure:
-    """g(t) = f(P + t·u) against t with its tangent at t = 0 (slope D_u f). labels: t, g, tangent."""
-    data = [_line(sl.s, sl.values, DIRECTION, labels["g"], presentation)]
+def _direction_map(grid: SurfaceMap, readout: DirectionReadout, labels: DirectionLabels,
+                   presentation: bool) -> list[dict]:
+    """The line P + t·u, the level-curve tangent, the arrows u, ∇f and −∇f, P and the click grid."""
+    (x0, y0), u, norm = readout.point, readout.u, readout.norm
+    (xlo, xhi), (ylo, yhi) = grid.xlim, grid.ylim
+    reach = 0.22 * min(xhi - xlo, yhi - ylo)
+    span = 3 * max(xhi - xlo, yhi - ylo)
+    data = [_contour(grid, presentation),
+            _line((x0 - span * u[0], x0 + span * u[0]), (y0 - span * u[1], y0 + span * u[1]), DIRECTION,
+                  labels.dir_path, presentation, dash="dot", width=0.6)]
+    sloped = np.isfinite(norm) and norm > 0
+    if sloped:
+        g = readout.finite_gradient / norm * reach
+        tangent = np.array([-g[1], g[0]]) / reach
+        data.append(_line((x0 - reach * tangent[0], x0 + reach * tangent[0]),
+                          (y0 - reach * tangent[1], y0 + reach * tangent[1]), LEVEL, labels.dir_level,
+                          presentation, dash="dash", width=0.8))
+    data += maps.arrows([x0], [y0], [u[0] * reach], [u[1] * reach], DIRECTION, labels.dir_u, width=1.6,
+                        presentation=presentation)
+    if sloped:
+        data += maps.arrows([x0], [y0], [g[0]], [g[1]], ASCENT, labels.dir_grad, width=1.1,
+                            presentation=presentation)
+        data += maps.arrows([x0], [y0], [-g[0]], [-g[1]], DESCENT, labels.dir_descent, width=1.1,
+                            presentation=presentation)
+    return data + [maps.point(x0, y0, presentation=presentation), maps.pick_grid(grid.xlim, grid.ylim, labels.pick)]
+
+
+def _direction_polar(readout: DirectionReadout, m: float, labels: DirectionLabels, presentation: bool) -> list[dict]:
+    """The zero circle, D_u f(θ) + M, the max/min/zero marks and the chosen θ."""
+    profile, theta = readout.profile, readout.theta
+    common = {"subplot": "polar", "hoverinfo": "skip"}
+    data = [
+        {"type": "scatterpolar", "r": theme.rounded(np.full(73, m)), "theta": np.linspace(0, 360, 73),
+         "mode": "lines", "line": {"color": LEVEL, "dash": "dash", "width": 1.5}, "name": labels.dir_zero,
+         "showlegend": False, **common},
+        {"type": "scatterpolar", "r": theme.rounded(profile.slope + m),
+         "theta": theme.rounded(np.degrees(profile.theta), 3), "mode": "lines",
+         "line": {"color": PINK, "width": theme.line_width(presentation)}, "name": "D_u f(θ)",
+         "fill": "toself", "fillcolor": "rgba(204,121,167,0.15)", "showlegend": False,
+         "customdata": theme.rounded(profile.slope),
+         "hovertemplate": "θ=%{theta:.0f}°<br>D=%{customdata:.3g}<extra></extra>", "subplot": "polar"},
+    ]
+    if readout.norm > 0:
+        star = readout.steepest
+        marks = [(star, 2 * m, ASCENT, labels.dir_max), ((star + 180) % 360, 0.0, DESCENT, labels.dir_min),
+                 ((star + 90) % 360, m, LEVEL, labels.dir_zero), ((star + 270) % 360, m, LEVEL, "")]
+        data.append({"type": "scatterpolar", "r": [r for _, r, _, _ in marks], "theta": [a for a, _, _, _ in marks],
+                     "mode": "markers+text", "text": [t for _, _, _, t in marks],
+                     "textposition": ["top center", "bottom center", "middle right", "middle left"],
+                     "textfont": {"size": theme.font_size(presentation) - 1},
+                     "marker": {"size": 13 if presentation else 10, "color": [c for _, _, c, _ in marks],
+                                "symbol": "diamond"}, "showlegend": False, "cliponaxis": False, **common})
+    data.append({"type": "scatterpolar", "r": [0, readout.derivative + m], "theta": [theta, theta],
+                 "mode": "lines+markers", "line": {"color": DIRECTION, "width": theme.line_width(presentation)},
+                 "marker": {"size": [0, 12 if presentation else 9], "color": DIRECTION},
+                 "name": labels.dir_current, "showlegend": False, **common})
+    return data
+
+
+def line_slice_figure(sl: Slice, labels: LineSliceLabels, presentation: bool = False) -> go.Figure:
+    """g(t) = f(P + t·u) against t with its tangent at t = 0 (slope D_u f)."""
+    data = [_line(sl.s, sl.values, DIRECTION, labels.g_name, presentation)]
     if np.isfinite(sl.at_p) and np.isfinite(sl.slope):
         reach = (sl.s[-1] - sl.s[0]) / 4
         ts = np.array([-reach, reach])
-        data.append(_line(ts, sl.at_p + sl.slope * ts, BLACK, labels["tangent"], presentation, width=0.8))
-        data.append(_point(0.0, sl.at_p, 1, presentation))
-    finite = sl.values[np.isfinite(sl.values)]
+        data.append(_line(ts, sl.at_p + sl.slope * ts, BLACK, labels.g_tangent, presentation, width=0.8))
+        data.append(maps.point(0.0, sl.at_p, presentation=presentation))
     layout = {
-        "title": {"text": title}, "xaxis": {"title": {"text": labels["t"]}}, "yaxis": {"title": {"text": "g(t)"}},
+        "title": {"text": labels.g_title}, "xaxis": {"title": {"text": labels.g_t}},
+        "yaxis": {"title": {"text": "g(t)"}},
         "legend": {"x": 1, "xanchor": "right", "y": 1, "yanchor": "top"},
         "height": 400 if presentation else 340, "margin": {"t": 60 if presentation else 50},
     }
-    if finite.size:
-        low, high = float(finite.min()), float(finite.max())
-        pad = 0.08 * (high - low or 1.0)
-        layout["yaxis"]["range"] = [low - pad, high + pad]
+    if (span := _padded_range(sl.values)) is not None:
+        layout["yaxis"]["range"] = span
     return theme.figure(data, layout, presentation)
 
 
 # --- gradient field ---------------------------------------------------------------------------
 
-def field_figure(X: np.ndarray, Y: np.ndarray, Z: np.ndarray, field: VectorField, sign: int,
-                 normalise: bool, point: tuple[float, float] | None, grad_at_p: np.ndarray | None,
-                 view: tuple[tuple[float, float], tuple[float, float]], labels: dict[str, str],
-                 presentation: bool = False) -> tuple[go.Figure, float]:
-    """Arrows of sign·∇f over the contour map, one highlighted at P with the level curve's tangent.
+def field_figure(grid: SurfaceMap, arrows: FieldArrows, readout: FieldReadout, labels: FieldLabels,
+                 presentation: bool = False) -> go.Figure:
+    """Arrows of sign·∇f over the contour map, the one at P highlighted with the level curve's tangent."""
+    data = [_contour(grid, presentation), *_field_arrows(arrows, labels.arrows, presentation)]
+    if readout.defined:
+        data += _arrow_at_p(readout, arrows.spacing, labels, presentation)
+    data.append(maps.pick_grid(grid.xlim, grid.ylim, labels.pick))
+    return theme.figure(data, _field_layout(labels.field_title, grid, ("x", "y"), presentation), presentation)
 
-    True length: every arrow is |∇f|·k with one k, chosen so the longest is 0.9 grid spacings.
-    Normalised: all arrows 0.7 spacings long. Returns the figure and k (nan when normalised).
-    labels: title, arrows, at_p, level, pick.
-    """
-    xlim, ylim = view
-    U, V = sign * field.U, sign * field.V
-    spacing = min(float(np.ptp(field.X[0])), float(np.ptp(field.Y[:, 0]))) / (field.X.shape[1] - 1)
-    length = np.hypot(U, V)
-    finite = np.isfinite(length)
-    longest = float(np.max(length[finite])) if finite.any() else 0.0
-    if normalise:
-        with np.errstate(all="ignore"):
-            scale_u, scale_v = 0.7 * spacing * U / length, 0.7 * spacing * V / length
-        k = float("nan")
-    else:
-        k = 0.9 * spacing / longest if longest > 0 else 0.0
-        scale_u, scale_v = k * U, k * V
-    data: list[dict] = [_contour(X, Y, Z, 1, presentation, "f")]
-    data += _arrows(field.X, field.Y, scale_u, scale_v, BLACK, labels["arrows"], presentation, width=0.75)
-    if point is not None and grad_at_p is not None and np.all(np.isfinite(grad_at_p)):
-        x0, y0 = point
-        g = sign * np.asarray(grad_at_p, dtype=np.float64)
-        norm = float(np.hypot(*g))
-        if norm > 0:
-            show = 2.2 * spacing
-            d = g / norm
-            tangent = np.array([-d[1], d[0]])
-            corner = 0.35 * spacing
-            data.append(_line((x0 - show * tangent[0], x0 + show * tangent[0]),
-                              (y0 - show * tangent[1], y0 + show * tangent[1]), LEVEL, labels["level"],
-                              presentation, dash="dash", width=0.9))
-            square_x = [x0 + corner * tangent[0], x0 + corner * (tangent[0] + d[0]), x0 + corner * d[0]]
-            square_y = [y0 + corner * tangent[1], y0 + corner * (tangent[1] + d[1]), y0 + corner * d[1]]
-            data.append(_line(square_x, square_y, LEVEL, "90°", presentation, width=0.5, legend=False))
-            data += _arrows([x0], [y0], [show * d[0]], [show * d[1]], ASCENT if sign > 0 else DESCENT,
-                            labels["at_p"], presentation, width=2.0)
-        data.append(_point(x0, y0, 1, presentation))
-    data.append(_pick_grid(xlim, ylim, 1, labels["pick"]))
+
+def book_field_figure(grid: SurfaceMap, arrows: FieldArrows, labels: BookFieldLabels,
+                      presentation: bool = False) -> go.Figure:
+    """The book's figure: arrows of −∇f over the contour map, axes x₀ and x₁."""
+    data = [_contour(grid, presentation), *_field_arrows(arrows, labels.arrows_down, presentation),
+            maps.pick_grid(grid.xlim, grid.ylim, labels.pick)]
+    return theme.figure(data, _field_layout(labels.field_title_book, grid, ("x₀", "x₁"), presentation),
+                        presentation)
+
+
+def _field_arrows(arrows: FieldArrows, name: str, presentation: bool) -> list[dict]:
+    return maps.arrows(arrows.X, arrows.Y, arrows.dx, arrows.dy, BLACK, name, width=0.75, presentation=presentation)
+
+
+def _arrow_at_p(readout: FieldReadout, spacing: float, labels: FieldLabels, presentation: bool) -> list[dict]:
+    """The level curve's tangent through P, a right-angle mark, the arrow at P, and P."""
+    x0, y0 = readout.point
+    data: list[dict] = []
+    if readout.moving:
+        show, corner = 2.2 * spacing, 0.35 * spacing
+        d, tangent = readout.direction, readout.tangent
+        data.append(_line((x0 - show * tangent[0], x0 + show * tangent[0]),
+                          (y0 - show * tangent[1], y0 + show * tangent[1]), LEVEL, labels.dir_level,
+                          presentation, dash="dash", width=0.9))
+        square_x = [x0 + corner * tangent[0], x0 + corner * (tangent[0] + d[0]), x0 + corner * d[0]]
+        square_y = [y0 + corner * tangent[1], y0 + corner * (tangent[1] + d[1]), y0 + corner * d[1]]
+        data.append(_line(square_x, square_y, LEVEL, "90°", presentation, width=0.5, legend=False))
+        data += maps.arrows([x0], [y0], [show * d[0]], [show * d[1]], ASCENT if readout.sign > 0 else DESCENT,
+                            labels.arrow_at_p, width=2.0, presentation=presentation)
+    return data + [maps.point(x0, y0, presentation=presentation)]
+
+
+def _field_layout(title: str, grid: SurfaceMap, axis_titles: tuple[str, str], presentation: bool) -> dict:
     layout = {
-        "title": {"text": labels["title"]}, "xaxis": {}, "yaxis": {},
+        "title": {"text": title}, "xaxis": {}, "yaxis": {},
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0},
         "margin": {"t": 60 if presentation else 50, "b": 20},
         "height": 720 if presentation else 640,
-        "clickmode": "event+select", "dragmode": "pan", "hovermode": "closest",
+        **CLICKABLE,
     }
-    _equal_aspect(layout, "", "x", xlim, ylim, "x₀" if labels.get("book") else "x", "x₁" if labels.get("book") else "y")
-    return theme.figure(data, layout, presentation), k
+    maps.equal_aspect(layout, "", grid.xlim, grid.ylim, axis_titles)
+    return layout
 
 
 # --- numerical-differentiation lab -------------------------------------------------------------
 
-def lab_figure(x: np.ndarray, fx: np.ndarray, x0: float, f0: float, exact_slope: float, numeric_slope: float,
-               errors: dict[str, DifferenceErrors], h: float, labels: dict[str, str],
-               presentation: bool = False) -> go.Figure:
+LAB_STYLES = {("float64", "forward"): (VERMILLION, "solid"), ("float64", "central"): (BLUE, "solid"),
+              ("float32", "forward"): (VERMILLION, "dot"), ("float32", "central"): (BLUE, "dot")}
+
+
+def lab_figure(readout: LabReadout, labels: LabLabels, presentation: bool = False) -> go.Figure:
     """f with its exact and finite-difference tangents at x₀ (left); |error| against h, log–log (right).
 
-    errors maps a dtype label ("float64", "float32") to its DifferenceErrors. Exact zeros cannot
-    sit on a log axis and are left out. labels: title_f, title_err, f, exact, numeric, forward, central, h.
+    Exact zeros cannot sit on a log axis and are left out.
     """
-    reach = (x[-1] - x[0]) / 4
-    ts = np.array([x0 - reach, x0 + reach])
-    data: list[dict] = [
-        _line(x, fx, BLUE, labels["f"], presentation, legend=False),
-        _line(ts, f0 + exact_slope * (ts - x0), BLACK, labels["exact"], presentation, width=0.9),
-    ]
-    if np.isfinite(numeric_slope):
-        data.append(_line(ts, f0 + numeric_slope * (ts - x0), ORANGE, labels["numeric"], presentation,
-                          dash="dash", width=0.9))
-    data.append(_point(x0, f0, 1, presentation, name="x₀"))
-    styles = {("float64", "forward"): (VERMILLION, "solid"), ("float64", "central"): (BLUE, "solid"),
-              ("float32", "forward"): (VERMILLION, "dot"), ("float32", "central"): (BLUE, "dot")}
-    for dtype, err in errors.items():
-        for method in ("forward", "central"):
-            values = getattr(err, method)
-            values = np.where(values > 0, values, np.nan)
-            color, dash = styles.get((dtype, method), (BLACK, "solid"))
-            data.append({
-                "type": "scatter", "x": err.h, "y": values, "mode": "lines",
-                "name": f"{labels[method]} · {dtype}", "xaxis": "x2", "yaxis": "y2",
-                "line": {"color": color, "dash": dash, "width": theme.line_width(presentation) * 0.9},
-                "hovertemplate": "h=%{x:.1e}<br>|error|=%{y:.2e}<extra>" + f"{labels[method]} {dtype}</extra>",
-            })
-    layout = theme.side_by_side((labels["title_f"], labels["title_err"]), presentation, gap=0.1)
+    data = _lab_tangents(readout, labels, presentation) + _lab_errors(readout, labels, presentation)
+    h = readout.h
+    layout = theme.side_by_side((labels.lab_title_f, labels.lab_title_err), presentation, gap=0.1)
     layout["xaxis"]["title"] = {"text": "x"}
     layout["yaxis"]["title"] = {"text": "f(x)"}
     layout["xaxis2"].update(type="log", title={"text": "h"}, exponentformat="power", dtick=2)
     layout["yaxis2"].update(type="log", title={"text": "|error|"}, exponentformat="power")
     layout["shapes"] = [{"type": "line", "x0": h, "x1": h, "xref": "x2", "y0": 0, "y1": 1, "yref": "y2 domain",
                          "line": {"color": ORANGE, "width": 2, "dash": "dash"}}]
-    layout["annotations"].append({"text": labels["h"], "x": np.log10(h), "xref": "x2", "y": 1, "yref": "y2 domain",
-                                  "xanchor": "left", "yanchor": "top", "showarrow": False,
+    layout["annotations"].append({"text": labels.lab_step, "x": np.log10(h), "xref": "x2", "y": 1,
+                                  "yref": "y2 domain", "xanchor": "left", "yanchor": "top", "showarrow": False,
                                   "font": {"color": ORANGE, "size": theme.font_size(presentation)}})
     layout["legend"] = _legend_top(presentation)
     layout["margin"] = {"t": 120 if presentation else 100}
     layout["height"] = 560 if presentation else 480
     return theme.figure(data, layout, presentation)
+
+
+def _lab_tangents(r: LabReadout, labels: LabLabels, presentation: bool) -> list[dict]:
+    reach = (r.x[-1] - r.x[0]) / 4
+    ts = np.array([r.x0 - reach, r.x0 + reach])
+    data = [
+        _line(r.x, r.fx, BLUE, labels.lab_curve, presentation, legend=False),
+        _line(ts, r.f0 + r.exact * (ts - r.x0), BLACK, labels.lab_exact, presentation, width=0.9),
+    ]
+    if np.isfinite(r.central):
+        data.append(_line(ts, r.f0 + r.central * (ts - r.x0), ORANGE, labels.lab_numeric, presentation,
+                          dash="dash", width=0.9))
+    return data + [maps.point(r.x0, r.f0, "x₀", presentation=presentation)]
+
+
+def _lab_errors(r: LabReadout, labels: LabLabels, presentation: bool) -> list[dict]:
+    data = []
+    for dtype, err in r.errors:
+        for method, name in (("forward", labels.lab_forward), ("central", labels.lab_central)):
+            values = getattr(err, method)
+            color, dash = LAB_STYLES.get((dtype, method), (BLACK, "solid"))
+            data.append({
+                "type": "scatter", "x": err.h, "y": np.where(values > 0, values, np.nan), "mode": "lines",
+                "name": f"{name} · {dtype}", "xaxis": "x2", "yaxis": "y2",
+                "line": {"color": color, "dash": dash, "width": theme.line_width(presentation) * 0.9},
+                "hovertemplate": "h=%{x:.1e}<br>|error|=%{y:.2e}<extra>" + f"{name} {dtype}</extra>",
+            })
+    return data
