@@ -1,61 +1,41 @@
 """Figures of the Gradient-descent page: animated paths on a curve, on contour maps, and a line fit.
 
-Every animated figure opens on its last frame (the whole path, ready for a
-slide) and carries Plotly frames with a Play / Pause button and a step slider
-that run in the browser. Frames touch only the path traces, never the contour.
-Paths are drawn up to the first point that leaves the view (the axes clip the
-last segment at the edge) and that exit is marked.
+Every builder takes what nnviz.lessons.descent computed, one labels object (already translated)
+and presentation mode. Every animated figure opens on its last frame (the whole path, ready for
+a slide) and carries Plotly frames with the one Play / Pause control (nnviz.figures.animation);
+frames touch only the path traces, never the curve or the contour. Paths are drawn up to the
+first point that leaves the view (the axes clip the last segment at the edge) and that exit is
+marked. Maps use the one colour scale and contour rule of nnviz.figures.maps.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
 
 from nnviz.core.paths import edge_crossing
-from nnviz.figures import theme
+from nnviz.figures import maps, theme
+from nnviz.figures.animation import (
+    AnimationLabels,
+    add_controls,
+    frame_steps,
+    frames_within,
+)
+from nnviz.lessons.descent import LineFit, RatePanel, Run1D, Run2D, SlopeFit
 
-CONTOUR_SCALE = [[0.0, "#f7fbff"], [0.35, "#dbe7f3"], [0.7, "#b3c9de"], [1.0, "#8aa8c4"]]
-CURRENT = "#000000"
-EXIT_COLOR = "#D55E00"
 FRAME_BUDGET = 60_000  # path numbers summed over all frames (float32), ≈ 0.3 MB of JSON
+MAX_FRAMES = 100
 MAX_PATH_LEGEND = 4  # more starts than this: the table under the chart names them, not the legend
-KIND_SYMBOL = {"min": "star", "saddle": "x-thin-open", "max": "triangle-up-open"}
+X2 = {"xaxis": "x2", "yaxis": "y2"}
 
 
-@dataclass(frozen=True)
-class AnimationText:
-    """Translated labels of the animation controls."""
+# --- shared pieces of this page's figures -------------------------------------------------
 
-    play: str
-    pause: str
-    step: str  # slider prefix, e.g. "step k = "
-
-
-@dataclass(frozen=True)
-class Path2D:
-    """One descent path in a panel: iterates (rows of x, y), legend name, series index, exit index."""
-
-    xs: np.ndarray
-    name: str
-    series: int
-    exit: int | None = None
-
-
-@dataclass(frozen=True)
-class Panel:
-    """One contour panel: its title and the paths on it."""
-
-    title: str
-    paths: list[Path2D] = field(default_factory=list)
-
-
-def _f32(values: np.ndarray) -> np.ndarray:
-    """Finite values as float32 (half the JSON of float64), everything else as NaN."""
-    v = np.asarray(values, dtype=np.float64)
-    return np.where(np.isfinite(v) & (np.abs(v) < 1e30), v, np.nan).astype(np.float32)
+def _shown(n: int, exit: int | None) -> int:
+    """How many iterates to draw: up to and including the first one outside the view."""
+    return n if exit is None else min(n, exit + 1)
 
 
 def _decimals(span: float) -> int:
@@ -63,161 +43,132 @@ def _decimals(span: float) -> int:
     return int(np.clip(4 - np.floor(np.log10(span)), 0, 12)) if np.isfinite(span) and span > 0 else 6
 
 
-def _plain(values: np.ndarray, decimals: int) -> list:
-    """Rounded floats as a JSON-ready list, None where not finite (frames skip numpy and validation)."""
-    v = np.round(np.asarray(values, dtype=np.float64), decimals)
-    return [float(a) if np.isfinite(a) else None for a in v]
+def _frame_ks(lengths: list[int]) -> list[int]:
+    """The steps that become frames: growing paths stay within FRAME_BUDGET numbers in total."""
+    per_frame = sum(lengths)  # two numbers per iterate, a path half drawn on average
+    return frame_steps(max(lengths, default=1) - 1, frames_within(FRAME_BUDGET, per_frame, MAX_FRAMES))
 
 
-def _shown(n: int, exit: int | None) -> int:
-    """How many iterates to draw: up to and including the first one outside the view."""
-    return n if exit is None else min(n, exit + 1)
+def _big(presentation: bool, normal: int = 11) -> int:
+    return 16 if presentation else normal
 
 
-def frame_count(lengths: list[int], max_frames: int = 100, budget: int = FRAME_BUDGET) -> int:
-    """Frames such that the growing paths stay within `budget` numbers in total (at least 10)."""
-    longest = max(lengths, default=1)
-    per_frame = max(1, sum(2 * n for n in lengths) // 2)  # a path is half drawn on average
-    return int(max(min(10, longest), min(max_frames, longest, budget // per_frame)))
+def _ring(x: object, y: object, presentation: bool, big: int, axes: dict | None = None) -> dict:
+    """The open ring on the current iterate (it moves with the step slider)."""
+    return {"type": "scatter", "x": x, "y": y, "mode": "markers", "showlegend": False, **(axes or {}),
+            "marker": {"color": maps.INK, "size": big * 1.3, "symbol": "circle-open", "line": {"width": 3}}}
 
 
-def _frame_steps(count: int, frames: int) -> np.ndarray:
-    if count <= frames:
-        return np.arange(count)
-    return np.unique(np.round(np.linspace(0, count - 1, frames)).astype(int))
-
-
-def _animation(layout: dict, ks: np.ndarray, text: AnimationText, presentation: bool) -> None:
-    """Play / Pause buttons and a step slider below the x-axis titles, set to the last frame."""
-    duration = int(np.clip(4000 / max(len(ks), 1), 40, 300))
-    size = theme.font_size(presentation)
-    below = 84 if presentation else 62  # pixels from the plot area down to the controls (under the x titles)
-    bottom = below + (78 if presentation else 62)  # room for the buttons and the slider with its ticks
-    layout["height"] = layout.get("height", theme.height(presentation)) + 70
-    plot_height = layout["height"] - layout.get("margin", {}).get("t", 60) - bottom
-    y = -below / max(plot_height, 200)
-    layout["updatemenus"] = [{
-        "type": "buttons", "direction": "left", "showactive": False, "x": 0, "y": y,
-        "xanchor": "left", "yanchor": "top", "pad": {"t": 0, "r": 10}, "font": {"size": size},
-        "buttons": [
-            {"label": f"▶ {text.play}", "method": "animate",
-             "args": [None, {"frame": {"duration": duration, "redraw": False}, "fromcurrent": False,
-                             "transition": {"duration": 0}, "mode": "immediate"}]},
-            {"label": f"‖ {text.pause}", "method": "animate",
-             "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
-                               "transition": {"duration": 0}}]},
-        ],
-    }]
-    layout["sliders"] = [{
-        "active": len(ks) - 1, "x": 0.22, "len": 0.78, "y": y, "yanchor": "top", "pad": {"t": 0, "b": 0},
-        "currentvalue": {"prefix": text.step, "font": {"size": size}, "xanchor": "left"},
-        "font": {"size": max(size - 5, 10), "color": "#666"}, "ticklen": 4, "minorticklen": 0,
-        "steps": [{"label": str(int(k)), "method": "animate",
-                   "args": [[str(int(k))], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
-                                             "transition": {"duration": 0}}]} for k in ks],
-    }]
-    layout["margin"] = {**layout.get("margin", {}), "b": bottom}
+def log_coloured(Z: np.ndarray) -> bool:
+    """Whether a map of Z is coloured by log10(1 + f − min f) (nnviz.figures.maps.contour_levels)."""
+    return maps.contour_levels(np.asarray(Z, dtype=np.float64))[1]
 
 
 # --- 1-D --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class CurveText:
-    """Translated text of the 1-D figure."""
-
-    titles: tuple[str, str]
+class CurveLabels:
+    titles_1d_left: str
+    titles_1d_right: str
     curve: str
     iterates: str
     closed_form: str
-    exit: str  # formatted with {k}
+    exit_1d: str  # formatted with {k}
     step_axis: str
-    animation: AnimationText
+    animation: AnimationLabels
 
 
-def curve_figure(grid: np.ndarray, values: np.ndarray, xs: np.ndarray, fs: np.ndarray,
-                 window: tuple[float, float], text: CurveText, closed_form: np.ndarray | None = None,
-                 exit: int | None = None, presentation: bool = False) -> go.Figure:
+def curve_figure(run: Run1D, labels: CurveLabels, presentation: bool = False) -> go.Figure:
     """Left: f(x) with the point rolling down it, step by step. Right: x_k against k.
 
-    closed_form (same length as xs) is drawn as a line under the iterates; exit is the
-    first iterate outside the window.
+    The quadratic's closed form (when there is one) is a dashed line under the iterates; the
+    first iterate outside the view is marked where the path crosses its edge.
     """
-    n = _shown(len(xs), exit)
-    xs, fs = _f32(xs[:n]), _f32(fs[:n])
-    k = np.arange(n)
-    style = theme.series_style(0, presentation)
-    big = 16 if presentation else 12
-    finite = values[np.isfinite(values)]
+    n = _shown(len(run.path.xs), run.exit)
+    xs, fs = theme.f32(run.path.xs[:n, 0]), theme.f32(run.path.fs[:n])
+    finite = run.values[np.isfinite(run.values)]
     lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
     pad = 0.06 * (hi - lo or 1.0)
-    steps_total = len(closed_form) if closed_form is not None else len(xs)
-    data: list[dict] = [
-        {"type": "scatter", "x": grid, "y": _f32(values), "mode": "lines", "name": text.curve,
-         "line": {"color": "#555", "width": theme.line_width(presentation)}, "hoverinfo": "skip"},
-        {"type": "scatter", "x": xs, "y": fs, "mode": "lines+markers", "name": text.iterates,
-         "line": {**style["line"], "width": theme.line_width(presentation) * 0.6},
-         "marker": {**style["marker"], "size": big * 0.6}, "legendgroup": "it"},
-        {"type": "scatter", "x": xs[-1:], "y": fs[-1:], "mode": "markers", "showlegend": False,
-         "marker": {"color": CURRENT, "size": big * 1.3, "symbol": "circle-open", "line": {"width": 3}}},
-    ]
-    if closed_form is not None:
-        kk = np.arange(len(closed_form))
-        data.append({"type": "scatter", "x": kk, "y": _f32(closed_form), "mode": "lines", "name": text.closed_form,
-                     "xaxis": "x2", "yaxis": "y2",
-                     "line": {"color": theme.OKABE_ITO[1], "dash": "dash", "width": theme.line_width(presentation)}})
-    data += [
-        {"type": "scatter", "x": k, "y": xs, "mode": "markers", "xaxis": "x2", "yaxis": "y2",
-         "showlegend": False, "legendgroup": "it", "marker": {**style["marker"], "size": big * 0.6}},
-        {"type": "scatter", "x": k[-1:], "y": xs[-1:], "mode": "markers", "xaxis": "x2", "yaxis": "y2",
-         "showlegend": False,
-         "marker": {"color": CURRENT, "size": big * 1.3, "symbol": "circle-open", "line": {"width": 3}}},
-    ]
+    data = _curve_traces(run, xs, fs, labels, presentation)
     animated = [1, 2, len(data) - 2, len(data) - 1]
-    if exit is not None and exit >= 1 and exit < n:
-        ex, _ = edge_crossing(np.array([xs[exit - 1], 0.0]), np.array([xs[exit], 0.0]), window, (-1, 1))
-        data.append({"type": "scatter", "x": [ex], "y": [hi + pad * 0.5], "mode": "markers+text",
-                     "name": text.exit.format(k=exit), "text": [text.exit.format(k=exit)],
-                     "textposition": "bottom center" if ex > window[0] else "bottom right",
-                     "marker": {"color": EXIT_COLOR, "symbol": "x", "size": big}, "textfont": {"color": EXIT_COLOR},
-                     "showlegend": False, "cliponaxis": False})
-    layout = theme.side_by_side(text.titles, presentation)
-    layout["xaxis"].update(title={"text": "x"}, range=list(window))
+    if run.exit is not None and 1 <= run.exit < n:
+        data.append(_exit_on_curve(xs, run.exit, run.view, hi + pad * 0.5, labels.exit_1d, presentation))
+    steps_total = len(run.closed_form) if run.closed_form is not None else n
+    layout = theme.side_by_side((labels.titles_1d_left, labels.titles_1d_right), presentation)
+    layout["xaxis"].update(title={"text": "x"}, range=list(run.view))
     layout["yaxis"].update(title={"text": "f(x)"}, range=[lo - pad, hi + pad])
-    layout["xaxis2"].update(title={"text": text.step_axis}, range=[-0.5, max(steps_total - 1, 1) + 0.5])
-    layout["yaxis2"].update(title={"text": "xₖ"}, range=list(window))
+    layout["xaxis2"].update(title={"text": labels.step_axis}, range=[-0.5, max(steps_total - 1, 1) + 0.5])
+    layout["yaxis2"].update(title={"text": "xₖ"}, range=list(run.view))
     layout["legend"] = {"orientation": "h", "yanchor": "bottom", "y": 1.08, "x": 0}
     layout["margin"] = {"t": 100 if presentation else 85}
-    ks = _frame_steps(n, frame_count([n]))
-    _animation(layout, ks, text.animation, presentation)
-    px, pf = _plain(xs, _decimals(window[1] - window[0])), _plain(fs, _decimals(hi - lo))
-    frames = [{"name": str(int(j)), "traces": animated, "data": [
+    ks = _frame_ks([n])
+    add_controls(layout, ks, labels.animation, presentation)
+    px, pf = theme.plain(xs, _decimals(run.view[1] - run.view[0])), theme.plain(fs, _decimals(hi - lo))
+    frames = [{"name": str(j), "traces": animated, "data": [
         {"x": px[: j + 1], "y": pf[: j + 1]}, {"x": px[j:j + 1], "y": pf[j:j + 1]},
-        {"x": list(range(j + 1)), "y": px[: j + 1]}, {"x": [int(j)], "y": px[j:j + 1]},
+        {"x": list(range(j + 1)), "y": px[: j + 1]}, {"x": [j], "y": px[j:j + 1]},
     ]} for j in ks]
     return theme.figure(data, layout, presentation, frames=frames)
+
+
+def _curve_traces(run: Run1D, xs: np.ndarray, fs: np.ndarray, labels: CurveLabels, presentation: bool) -> list[dict]:
+    """The curve, the iterates on it with their ring, the closed form, and x_k against k with its ring."""
+    style = theme.series_style(0, presentation)
+    big = _big(presentation, 12)
+    width = theme.line_width(presentation)
+    k = np.arange(len(xs))
+    data: list[dict] = [
+        {"type": "scatter", "x": run.grid, "y": theme.f32(run.values), "mode": "lines", "name": labels.curve,
+         "line": {"color": "#555", "width": width}, "hoverinfo": "skip"},
+        {"type": "scatter", "x": xs, "y": fs, "mode": "lines+markers", "name": labels.iterates,
+         "line": {**style["line"], "width": width * 0.6},
+         "marker": {**style["marker"], "size": big * 0.6}, "legendgroup": "it"},
+        _ring(xs[-1:], fs[-1:], presentation, big),
+    ]
+    if run.closed_form is not None:
+        data.append({"type": "scatter", "x": np.arange(len(run.closed_form)), "y": theme.f32(run.closed_form),
+                     "mode": "lines", "name": labels.closed_form, **X2,
+                     "line": {"color": theme.OKABE_ITO[1], "dash": "dash", "width": width}})
+    data += [
+        {"type": "scatter", "x": k, "y": xs, "mode": "markers", **X2, "showlegend": False, "legendgroup": "it",
+         "marker": {**style["marker"], "size": big * 0.6}},
+        _ring(k[-1:], xs[-1:], presentation, big, X2),
+    ]
+    return data
+
+
+def _exit_on_curve(xs: np.ndarray, exit: int, view: tuple[float, float], y: float, label: str,
+                   presentation: bool) -> dict:
+    """✕ at the top of the plot where the path crossed the edge of the view, named by its step."""
+    ex, _ = edge_crossing(np.array([xs[exit - 1], 0.0]), np.array([xs[exit], 0.0]), view, (-1, 1))
+    text = label.format(k=exit)
+    return {"type": "scatter", "x": [ex], "y": [y], "mode": "markers+text", "name": text, "text": [text],
+            "textposition": "bottom center" if ex > view[0] else "bottom right",
+            "marker": {"color": maps.EXIT_COLOR, "symbol": "x", "size": _big(presentation, 12)},
+            "textfont": {"color": maps.EXIT_COLOR}, "showlegend": False, "cliponaxis": False}
 
 
 # --- 2-D --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class SurfaceText:
-    """Translated text of the contour and 3-D figures."""
+class SurfaceLabels:
+    kind_min: str
+    kind_saddle: str
+    kind_max: str
+    exit_2d: str
+    start_name: str  # formatted with {x}, {y}
+    panel_title: str  # formatted with {lr}
+    animation: AnimationLabels
 
-    kinds: dict[str, str]  # min / saddle / max → legend name
-    exit: str  # legend name of the exit markers
-    animation: AnimationText
-    z_title: str = "f"
+    def kinds(self) -> dict[str, str]:
+        return {"min": self.kind_min, "saddle": self.kind_saddle, "max": self.kind_max}
+
+    def start(self, point: tuple[float, float]) -> str:
+        return self.start_name.format(x=point[0], y=point[1])
 
 
-def contour_values(Z: np.ndarray) -> tuple[np.ndarray, bool]:
-    """Values to colour the contour by: log10(1 + f − min) when f spans a wide range, else f."""
-    finite = Z[np.isfinite(Z)]
-    if finite.size == 0:
-        return Z, False
-    low, mid, high = np.percentile(finite, [0, 50, 100])
-    if high - low > 50 * max(mid - low, 1e-12):
-        return np.log10(1 + Z - low), True
-    return Z, False
+def _axes(i: int) -> tuple[str, str]:
+    return ("x", "y") if i == 0 else (f"x{i + 1}", f"y{i + 1}")
 
 
 def _domains(count: int, gap: float = 0.05) -> list[list[float]]:
@@ -225,79 +176,24 @@ def _domains(count: int, gap: float = 0.05) -> list[list[float]]:
     return [[i * (width + gap), i * (width + gap) + width] for i in range(count)]
 
 
-def _axis(i: int) -> tuple[str, str]:
-    return ("x", "y") if i == 0 else (f"x{i + 1}", f"y{i + 1}")
+def surface_figure(run: Run2D, labels: SurfaceLabels, presentation: bool = False) -> go.Figure:
+    """One contour map per learning rate (side by side) with every path, critical points and exits.
 
-
-def surface_figure(X: np.ndarray, Y: np.ndarray, Z: np.ndarray, panels: list[Panel],
-                   critical: list[tuple[float, float, str]], text: SurfaceText,
-                   presentation: bool = False) -> go.Figure:
-    """One contour map per panel (side by side) with every path, critical points and exits."""
-    xlim = (float(X.min()), float(X.max()))
-    ylim = (float(Y.min()), float(Y.max()))
-    values, _ = contour_values(Z)
-    values = _f32(np.round(values, 4))
-    gx, gy = np.round(X[0], 4), np.round(Y[:, 0], 4)
-    width = theme.line_width(presentation)
-    big = 16 if presentation else 11
+    Each frame holds every path up to step k (paths that stopped stay at their end).
+    """
     data: list[dict] = []
-    animated: list[tuple[int, np.ndarray]] = []  # (trace index, drawn iterates)
     layout: dict = {"annotations": []}
-    lengths = []
-    for p, panel in enumerate(panels):
-        xa, ya = _axis(p)
-        data.append({"type": "contour", "x": gx, "y": gy, "z": values, "xaxis": xa, "yaxis": ya,
-                     "colorscale": CONTOUR_SCALE, "showscale": False, "ncontours": 22, "hoverinfo": "skip",
-                     "contours": {"coloring": "fill"}, "line": {"color": "rgba(60,80,110,0.45)", "width": 1}})
-        for kind in ("min", "saddle", "max"):
-            pts = [(x, y) for x, y, k in critical if k == kind]
-            if pts:
-                data.append({"type": "scatter", "x": [q[0] for q in pts], "y": [q[1] for q in pts],
-                             "mode": "markers", "name": text.kinds[kind], "legendgroup": f"cp-{kind}",
-                             "showlegend": p == 0, "xaxis": xa, "yaxis": ya, "hoverinfo": "x+y+name",
-                             "marker": {"symbol": KIND_SYMBOL[kind], "size": big * 1.3, "color": "#222",
-                                        "line": {"width": 2, "color": "#222"}}})
-        exits_x, exits_y = [], []
-        for path in panel.paths:
-            n = _shown(len(path.xs), path.exit)
-            pts = path.xs[:n]
-            lengths.append(n)
-            style = theme.series_style(path.series, presentation)
-            data.append({"type": "scatter", "x": _f32(pts[:, 0]), "y": _f32(pts[:, 1]), "mode": "lines+markers",
-                         "name": path.name, "legendgroup": path.name,
-                         "showlegend": p == 0 and len(panel.paths) <= MAX_PATH_LEGEND,
-                         "xaxis": xa, "yaxis": ya,
-                         "line": {**style["line"], "width": width * 0.8},
-                         "marker": {**style["marker"], "size": big * 0.55}})
-            animated.append((len(data) - 1, pts))
-            data.append({"type": "scatter", "x": _f32(pts[-1:, 0]), "y": _f32(pts[-1:, 1]), "mode": "markers",
-                         "showlegend": False, "legendgroup": path.name, "xaxis": xa, "yaxis": ya,
-                         "hoverinfo": "skip",
-                         "marker": {"color": style["marker"]["color"], "size": big * 1.2,
-                                    "symbol": style["marker"]["symbol"], "line": {"color": CURRENT, "width": 2}}})
-            animated.append((len(data) - 1, pts[-1:]))
-            if path.exit is not None and 1 <= path.exit < len(path.xs):
-                ex, ey = edge_crossing(path.xs[path.exit - 1], path.xs[path.exit], xlim, ylim)
-                exits_x.append(ex)
-                exits_y.append(ey)
-        if exits_x:
-            data.append({"type": "scatter", "x": exits_x, "y": exits_y, "mode": "markers", "name": text.exit,
-                         "legendgroup": "exit", "xaxis": xa, "yaxis": ya, "cliponaxis": False,
-                         "marker": {"symbol": "x", "size": big * 1.5, "color": EXIT_COLOR,
-                                    "line": {"width": 1, "color": "#fff"}}})
-        domain = _domains(len(panels))[p]
-        suffix = "" if p == 0 else str(p + 1)
-        layout[f"xaxis{suffix}"] = {"domain": domain, "range": list(xlim), "anchor": ya, "title": {"text": "x"},
-                                    "constrain": "domain", "showgrid": False, "zeroline": False}
-        layout[f"yaxis{suffix}"] = {"range": list(ylim), "anchor": xa, "scaleanchor": xa, "constrain": "domain",
-                                    "title": {"text": "y" if p == 0 else ""}, "showgrid": False,
-                                    "zeroline": False}
-        if len(panels) > 1 or panel.title:
+    moving: list[tuple[int, np.ndarray]] = []  # (index of a path trace, its drawn iterates)
+    domains = _domains(len(run.panels))
+    for p, panel in enumerate(run.panels):
+        moving += _panel_traces(data, run, panel, p, labels, presentation)
+        _panel_axes(layout, run, p, domains[p])
+        if len(run.panels) > 1:
             layout["annotations"].append({
-                "text": panel.title, "x": (domain[0] + domain[1]) / 2, "y": 1.0, "xref": "paper",
-                "yref": "paper", "xanchor": "center", "yanchor": "bottom", "showarrow": False,
-                "font": {"size": theme.subplot_title_size(presentation)}})
-    if len(panels) == 1:  # a square map leaves room at its side
+                "text": labels.panel_title.format(lr=panel.lr), "x": (domains[p][0] + domains[p][1]) / 2,
+                "y": 1.0, "xref": "paper", "yref": "paper", "xanchor": "center", "yanchor": "bottom",
+                "showarrow": False, "font": {"size": theme.subplot_title_size(presentation)}})
+    if len(run.panels) == 1:  # a square map leaves room at its side
         layout["legend"] = {"orientation": "v", "yanchor": "top", "y": 1.0, "x": 1.02, "xanchor": "left"}
         layout["xaxis"]["domain"] = [0, 0.72]
         layout["margin"] = {"t": 40, "l": 60, "r": 20}
@@ -305,49 +201,87 @@ def surface_figure(X: np.ndarray, Y: np.ndarray, Z: np.ndarray, panels: list[Pan
         layout["legend"] = {"orientation": "h", "yanchor": "bottom", "y": 1.07, "x": 0}
         layout["margin"] = {"t": 110 if presentation else 90, "l": 60, "r": 20}
     layout["height"] = 640 if presentation else 560
-    # Each frame holds every animated path up to step k (paths that stopped stay at their end).
-    longest = max(lengths, default=1)
-    ks = _frame_steps(longest, frame_count(lengths))
-    trace_ids = [i for i, _ in animated]
+    ks = _frame_ks([len(pts) for _, pts in moving])
+    frames = _surface_frames(moving, ks, run.surface.xlim, run.surface.ylim)
+    add_controls(layout, ks, labels.animation, presentation)
+    return theme.figure(data, layout, presentation, frames=frames)
+
+
+def _panel_traces(data: list[dict], run: Run2D, panel: RatePanel, p: int, labels: SurfaceLabels,
+                  presentation: bool) -> list[tuple[int, np.ndarray]]:
+    """Append panel p's contour, critical points, paths with their heads and exits; return the paths."""
+    axes = _axes(p)
+    on = {"xaxis": axes[0], "yaxis": axes[1]}
+    grid = run.map
+    data.append(maps.contour(grid.X[0], grid.Y[:, 0], grid.Z, axes, presentation=presentation))
+    data += maps.critical_points([(c.x, c.y, c.kind) for c in run.critical], labels.kinds(), axes,
+                                 legend=p == 0, presentation=presentation)
+    big = _big(presentation)
+    moving, crossings = [], []
+    for i, (path, exit) in enumerate(zip(panel.paths, panel.exits)):
+        pts = path.xs[:_shown(len(path.xs), exit)]
+        name = labels.start(run.starts[i])
+        data.append(maps.path(pts, name, i, axes, legend=p == 0 and len(panel.paths) <= MAX_PATH_LEGEND,
+                              presentation=presentation))
+        moving.append((len(data) - 1, pts))
+        marker = theme.series_style(i, presentation)["marker"]
+        data.append({"type": "scatter", "x": theme.f32(pts[-1:, 0]), "y": theme.f32(pts[-1:, 1]),
+                     "mode": "markers", "showlegend": False, "legendgroup": name, **on, "hoverinfo": "skip",
+                     "marker": {"color": marker["color"], "size": big * 1.2, "symbol": marker["symbol"],
+                                "line": {"color": maps.INK, "width": 2}}})
+        if exit is not None and 1 <= exit < len(path.xs):
+            crossings.append(edge_crossing(path.xs[exit - 1], path.xs[exit], run.surface.xlim, run.surface.ylim))
+    if crossings:
+        data.append(maps.exits(crossings, labels.exit_2d, axes, presentation=presentation))
+    return moving
+
+
+def _panel_axes(layout: dict, run: Run2D, p: int, domain: list[float]) -> None:
+    """Panel p's axes over the surface's window at one common scale, side by side."""
+    xa, ya = _axes(p)
+    suffix = "" if p == 0 else str(p + 1)
+    maps.equal_aspect(layout, suffix, run.surface.xlim, run.surface.ylim, ("x", "y" if p == 0 else ""))
+    layout[f"xaxis{suffix}"].update(domain=domain, anchor=ya, showgrid=False, zeroline=False)
+    layout[f"yaxis{suffix}"].update(anchor=xa, showgrid=False, zeroline=False)
+
+
+def _surface_frames(moving: list[tuple[int, np.ndarray]], ks: list[int], xlim: tuple[float, float],
+                    ylim: tuple[float, float]) -> list[dict]:
+    """Frames of every path and its head up to step k; the traces a frame updates follow each path."""
+    trace_ids = [i for index, _ in moving for i in (index, index + 1)]
     dx, dy = _decimals(xlim[1] - xlim[0]), _decimals(ylim[1] - ylim[0])
-    plain = [(_plain(pts[:, 0], dx), _plain(pts[:, 1], dy)) for _, pts in animated[::2]]
+    plain = [(theme.plain(pts[:, 0], dx), theme.plain(pts[:, 1], dy)) for _, pts in moving]
     frames = []
     for k in ks:
         frame_data = []
         for px, py in plain:
-            upto = min(int(k), len(px) - 1)
+            upto = min(k, len(px) - 1)
             frame_data.append({"x": px[: upto + 1], "y": py[: upto + 1]})
             frame_data.append({"x": px[upto:upto + 1], "y": py[upto:upto + 1]})
-        frames.append({"name": str(int(k)), "traces": trace_ids, "data": frame_data})
-    _animation(layout, ks, text.animation, presentation)
-    return theme.figure(data, layout, presentation, frames=frames)
+        frames.append({"name": str(k), "traces": trace_ids, "data": frame_data})
+    return frames
 
 
-def surface_3d_figure(X: np.ndarray, Y: np.ndarray, Z: np.ndarray, paths: list[Path2D],
-                      path_values: list[np.ndarray], text: SurfaceText, presentation: bool = False) -> go.Figure:
-    """The surface in 3-D (log-coloured like the contour when f spans a wide range) with the paths on it."""
-    values, logged = contour_values(Z)
-    low = float(np.nanmin(Z)) if np.isfinite(Z).any() else 0.0
-    data: list[dict] = [{"type": "surface", "x": np.round(X[0], 4), "y": np.round(Y[:, 0], 4),
-                         "z": _f32(np.round(values, 4)), "colorscale": CONTOUR_SCALE, "showscale": False,
-                         "opacity": 0.95, "hoverinfo": "skip",
+def surface_3d_figure(run: Run2D, labels: SurfaceLabels, presentation: bool = False) -> go.Figure:
+    """The surface in 3-D (in the map colours) with the paths of the first rate on it, up to the window's edge."""
+    grid = run.map
+    data: list[dict] = [{**maps.surface(grid.X[0], grid.Y[:, 0], grid.Z, "f(x, y)"),
                          "contours": {"z": {"show": True, "usecolormap": False, "color": "#667", "width": 1}}}]
-    xlim = (float(X.min()), float(X.max()))
-    ylim = (float(Y.min()), float(Y.max()))
-    for path, fs in zip(paths, path_values):
-        n = _shown(len(path.xs), path.exit)
-        pts, f = path.xs[:n], np.asarray(fs[:n], dtype=np.float64)
-        inside = (pts[:, 0] >= xlim[0]) & (pts[:, 0] <= xlim[1]) & (pts[:, 1] >= ylim[0]) & (pts[:, 1] <= ylim[1])
+    (x0, x1), (y0, y1) = run.surface.xlim, run.surface.ylim
+    panel = run.panels[0]
+    for i, (path, exit) in enumerate(zip(panel.paths, panel.exits)):
+        n = _shown(len(path.xs), exit)
+        pts, f = path.xs[:n], np.asarray(path.fs[:n], dtype=np.float64)
+        inside = (pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)
         pts, f = pts[inside], f[inside]
-        z = np.log10(1 + np.maximum(f - low, 0)) if logged else f
-        style = theme.series_style(path.series, presentation)
-        data.append({"type": "scatter3d", "x": _f32(pts[:, 0]), "y": _f32(pts[:, 1]), "z": _f32(z),
-                     "mode": "lines+markers", "name": path.name,
+        style = theme.series_style(i, presentation)
+        data.append({"type": "scatter3d", "x": theme.f32(pts[:, 0]), "y": theme.f32(pts[:, 1]), "z": theme.f32(f),
+                     "mode": "lines+markers", "name": labels.start(run.starts[i]),
                      "line": {"color": style["line"]["color"], "width": theme.line_width(presentation) * 2},
                      "marker": {"color": style["marker"]["color"], "size": 4 if presentation else 3}})
     layout = {
         "scene": {"xaxis": {"title": {"text": "x"}}, "yaxis": {"title": {"text": "y"}},
-                  "zaxis": {"title": {"text": text.z_title}}, "aspectmode": "manual",
+                  "zaxis": {"title": {"text": "f(x, y)"}}, "aspectmode": "manual",
                   "aspectratio": {"x": 1, "y": 1, "z": 0.6}, "camera": {"eye": {"x": -1.5, "y": -1.5, "z": 1.0}}},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
         "margin": {"l": 0, "r": 0, "t": 40, "b": 0},
@@ -359,122 +293,139 @@ def surface_3d_figure(X: np.ndarray, Y: np.ndarray, Z: np.ndarray, paths: list[P
 # --- regression ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class RegressionText:
-    """Translated text of the line-fit figure."""
-
-    titles: tuple[str, str]
-    data: str
-    fit: str  # the moving line
-    optimum: str  # least-squares line and point
-    path: str
-    loss: str  # loss curve name / axis
+class RegressionLabels:
+    reg_titles_left: str
+    reg_titles_right: str
+    reg_data: str
+    reg_fit: str  # the moving line
+    reg_optimum: str  # least-squares line and point
+    reg_path: str
+    reg_loss: str  # loss curve name / axis
     w_axis: str
     b_axis: str
-    exit: str
-    animation: AnimationText
+    reg_exit: str
+    animation: AnimationLabels
 
 
-def regression_figure(x: np.ndarray, y: np.ndarray, params: np.ndarray, optimum: tuple[float, float],
-                      text: RegressionText, *, view_params: np.ndarray | None = None,
-                      view_optimum: tuple[float, float] | None = None, window: tuple | None = None,
-                      loss_grid: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
-                      loss_curve: tuple[np.ndarray, np.ndarray] | None = None, losses: np.ndarray | None = None,
-                      exit: int | None = None, presentation: bool = False) -> go.Figure:
-    """Left: the data and the line w·x + b moving with the step slider, least squares dashed.
+class _Line:
+    """The left panel's x extent, and the line w·x + b over it."""
 
-    Right: the loss curve L(w) with the path (model y = w·x, pass loss_curve and losses) or the
-    loss contour with the path (pass loss_grid (W, B, L) and window). view_params and
-    view_optimum are the path and optimum in the contour's coordinates (standardised or not);
-    params are always the original (w, b) that draw the line.
-    """
-    n = _shown(len(params), exit)
-    params = np.asarray(params, dtype=np.float64)
-    view = params if view_params is None else np.asarray(view_params, dtype=np.float64)
-    view_opt = optimum if view_optimum is None else view_optimum
-    style = theme.series_style(0, presentation)
-    big = 16 if presentation else 11
+    def __init__(self, x: np.ndarray) -> None:
+        span = float(x.max() - x.min())
+        self.x = np.array([float(x.min()) - 0.15 * span, float(x.max()) + 0.15 * span])
+
+    def y(self, w: float, b: float) -> np.ndarray:
+        return theme.f32(w * self.x + b)
+
+
+def _data_panel(x: np.ndarray, y: np.ndarray, line: _Line, optimum: tuple[float, float], last: np.ndarray,
+                labels: RegressionLabels, presentation: bool) -> list[dict]:
+    """The data points, the least-squares line (dashed) and the line of the last drawn step."""
     width = theme.line_width(presentation)
-    span = float(x.max() - x.min())
-    line_x = np.array([float(x.min()) - 0.15 * span, float(x.max()) + 0.15 * span])
-    y_lo, y_hi = float(y.min()) - 0.6 * float(np.ptp(y)), float(y.max()) + 0.6 * float(np.ptp(y))
-
-    def line(w: float, b: float) -> np.ndarray:
-        return _f32(w * line_x + b)
-
-    w_opt, b_opt = optimum
-    last = n - 1
-    data: list[dict] = [
-        {"type": "scatter", "x": x, "y": y, "mode": "markers", "name": text.data,
-         "marker": {"color": "#222", "size": big, "symbol": "circle"}},
-        {"type": "scatter", "x": line_x, "y": line(w_opt, b_opt), "mode": "lines", "name": text.optimum,
+    return [
+        {"type": "scatter", "x": x, "y": y, "mode": "markers", "name": labels.reg_data,
+         "marker": {"color": "#222", "size": _big(presentation), "symbol": "circle"}},
+        {"type": "scatter", "x": line.x, "y": line.y(*optimum), "mode": "lines", "name": labels.reg_optimum,
          "line": {"color": theme.OKABE_ITO[2], "dash": "dash", "width": width}, "legendgroup": "opt"},
-        {"type": "scatter", "x": line_x, "y": line(*params[last]), "mode": "lines", "name": text.fit,
-         "line": {"color": style["line"]["color"], "width": width * 1.2, "dash": "solid"}},
+        {"type": "scatter", "x": line.x, "y": line.y(*last), "mode": "lines", "name": labels.reg_fit,
+         "line": {"color": theme.series_style(0, presentation)["line"]["color"], "width": width * 1.2,
+                  "dash": "solid"}},
     ]
-    if loss_curve is not None:
-        wg, lg = loss_curve
-        data.append({"type": "scatter", "x": _f32(wg), "y": _f32(lg), "mode": "lines", "name": text.loss,
-                     "xaxis": "x2", "yaxis": "y2", "line": {"color": "#555", "width": width}, "hoverinfo": "skip"})
-        path_x, path_y = view[:n, 0], np.asarray(losses, dtype=np.float64)[:n]
-        opt_y = float(np.interp(view_opt[0], wg, lg))
-    else:
-        W, B, L = loss_grid
-        values, _ = contour_values(L)
-        data.append({"type": "contour", "x": np.round(W[0], 5), "y": np.round(B[:, 0], 5),
-                     "z": _f32(np.round(values, 4)), "xaxis": "x2", "yaxis": "y2", "colorscale": CONTOUR_SCALE,
-                     "showscale": False, "ncontours": 22, "hoverinfo": "skip", "contours": {"coloring": "fill"},
-                     "line": {"color": "rgba(60,80,110,0.45)", "width": 1}})
-        path_x, path_y = view[:n, 0], view[:n, 1]
-        opt_y = view_opt[1]
-    data.append({"type": "scatter", "x": [view_opt[0]], "y": [opt_y], "mode": "markers", "name": text.optimum,
-                 "legendgroup": "opt", "showlegend": False, "xaxis": "x2", "yaxis": "y2",
-                 "marker": {"symbol": "star", "size": big * 1.6, "color": theme.OKABE_ITO[2],
-                            "line": {"color": "#222", "width": 1}}})
-    path_x, path_y = _f32(path_x), _f32(path_y)
+
+
+def _star(x: float, y: float, labels: RegressionLabels, presentation: bool) -> dict:
+    return {"type": "scatter", "x": [x], "y": [y], "mode": "markers", "name": labels.reg_optimum,
+            "legendgroup": "opt", "showlegend": False, **X2,
+            "marker": {"symbol": "star", "size": _big(presentation) * 1.6, "color": theme.OKABE_ITO[2],
+                       "line": {"color": "#222", "width": 1}}}
+
+
+def _path_traces(path_x: np.ndarray, path_y: np.ndarray, labels: RegressionLabels, presentation: bool) -> list[dict]:
+    style = theme.series_style(0, presentation)
+    return [
+        {"type": "scatter", "x": path_x, "y": path_y, "mode": "lines+markers", "name": labels.reg_path, **X2,
+         "line": {**style["line"], "width": theme.line_width(presentation) * 0.7},
+         "marker": {**style["marker"], "size": _big(presentation) * 0.55}},
+        _ring(path_x[-1:], path_y[-1:], presentation, _big(presentation), X2),
+    ]
+
+
+def _animated_fit(data: list[dict], exits: list[dict], layout: dict, fit_params: np.ndarray,
+                  path: tuple[np.ndarray, np.ndarray], spans: tuple[float, float], line: _Line,
+                  labels: RegressionLabels, presentation: bool) -> go.Figure:
+    """Append the path with its ring and then the exit marks, and add the legend, the frames
+    (the line, the path, the ring) and the controls. ``path`` (float32) is rounded for the view ``spans``."""
+    path_x, path_y = path
     animated = [2, len(data), len(data) + 1]
-    data += [
-        {"type": "scatter", "x": path_x, "y": path_y, "mode": "lines+markers", "name": text.path,
-         "xaxis": "x2", "yaxis": "y2", "line": {**style["line"], "width": width * 0.7},
-         "marker": {**style["marker"], "size": big * 0.55}},
-        {"type": "scatter", "x": path_x[-1:], "y": path_y[-1:], "mode": "markers", "showlegend": False,
-         "xaxis": "x2", "yaxis": "y2",
-         "marker": {"color": CURRENT, "size": big * 1.3, "symbol": "circle-open", "line": {"width": 3}}},
-    ]
-    layout = theme.side_by_side(text.titles, presentation, gap=0.1)
-    layout["xaxis"].update(title={"text": "x"})
-    layout["yaxis"].update(title={"text": "y"}, range=[y_lo, y_hi])
-    layout["xaxis2"].update(title={"text": text.w_axis})
-    layout["yaxis2"].update(title={"text": text.loss if loss_curve is not None else text.b_axis})
-    if window is not None:
-        layout["xaxis2"]["range"] = list(window[0])
-        if loss_curve is None:  # equal scales: round contours must look round
-            layout["yaxis2"].update(range=list(window[1]), scaleanchor="x2", constrain="domain")
-            layout["xaxis2"]["constrain"] = "domain"
-        else:
-            finite = np.asarray(loss_curve[1])[np.isfinite(loss_curve[1])]
-            layout["yaxis2"]["range"] = [-0.05 * float(finite.max()), 1.08 * float(finite.max())]
-    if exit is not None and 1 <= exit < len(params) and window is not None:
-        if loss_curve is None:
-            ex, ey = edge_crossing(view[exit - 1], view[exit], window[0], window[1])
-        else:
-            ex, _ = edge_crossing(np.array([view[exit - 1, 0], 0.0]), np.array([view[exit, 0], 0.0]),
-                                 window[0], (-1, 1))
-            ey = layout["yaxis2"]["range"][1]
-        data.append({"type": "scatter", "x": [ex], "y": [ey], "mode": "markers", "name": text.exit,
-                     "xaxis": "x2", "yaxis": "y2", "cliponaxis": False,
-                     "marker": {"symbol": "x", "size": big * 1.5, "color": EXIT_COLOR}})
+    data = data + _path_traces(path_x, path_y, labels, presentation) + exits
     layout["legend"] = {"orientation": "h", "yanchor": "bottom", "y": 1.08, "x": 0}
     layout["margin"] = {"t": 100 if presentation else 85}
-    ks = _frame_steps(n, frame_count([n]))
-    span_x = float(np.nanmax(path_x) - np.nanmin(path_x)) if window is None else window[0][1] - window[0][0]
-    span_y = float(np.nanmax(path_y) - np.nanmin(path_y)) if window is None else (
-        window[1][1] - window[1][0] if loss_curve is None else layout["yaxis2"]["range"][1])
-    px, py = _plain(path_x, _decimals(span_x)), _plain(path_y, _decimals(span_y))
-    lx = _plain(line_x, 4)
-    frames = [{"name": str(int(k)), "traces": animated, "data": [
-        {"x": lx, "y": _plain(line(*params[k]), 4)},
+    ks = _frame_ks([len(path_x)])
+    px, py = theme.plain(path_x, _decimals(spans[0])), theme.plain(path_y, _decimals(spans[1]))
+    lx = theme.plain(line.x, 4)
+    frames = [{"name": str(k), "traces": animated, "data": [
+        {"x": lx, "y": theme.plain(line.y(*fit_params[k]), 4)},
         {"x": px[: k + 1], "y": py[: k + 1]},
         {"x": px[k:k + 1], "y": py[k:k + 1]},
     ]} for k in ks]
-    _animation(layout, ks, text.animation, presentation)
+    add_controls(layout, ks, labels.animation, presentation)
     return theme.figure(data, layout, presentation, frames=frames)
+
+
+def _fit_layout(y: np.ndarray, labels: RegressionLabels, presentation: bool) -> dict:
+    layout = theme.side_by_side((labels.reg_titles_left, labels.reg_titles_right), presentation, gap=0.1)
+    spread = float(np.ptp(y))
+    layout["xaxis"].update(title={"text": "x"})
+    layout["yaxis"].update(title={"text": "y"}, range=[float(y.min()) - 0.6 * spread, float(y.max()) + 0.6 * spread])
+    return layout
+
+
+def _crossed(fit: SlopeFit | LineFit) -> bool:
+    return fit.exit is not None and 1 <= fit.exit < len(fit.params)
+
+
+def slope_figure(fit: SlopeFit, labels: RegressionLabels, presentation: bool = False) -> go.Figure:
+    """y = w·x. Left: the data and the line moving with the step slider, least squares dashed.
+    Right: the loss curve L(w) with the path on it and ★ at w*."""
+    x, y = fit.x, fit.y
+    n = _shown(len(fit.params), fit.exit)
+    line = _Line(x)
+    data = _data_panel(x, y, line, (fit.w_star, 0.0), fit.params[n - 1], labels, presentation)
+    data.append({"type": "scatter", "x": theme.f32(fit.loss_w), "y": theme.f32(fit.loss_values), "mode": "lines",
+                 "name": labels.reg_loss, **X2, "line": {"color": "#555", "width": theme.line_width(presentation)},
+                 "hoverinfo": "skip"})
+    data.append(_star(fit.w_star, fit.star_loss, labels, presentation))
+    highest = float(np.max(fit.loss_values[np.isfinite(fit.loss_values)]))
+    top = 1.08 * highest
+    layout = _fit_layout(y, labels, presentation)
+    layout["xaxis2"].update(title={"text": labels.w_axis}, range=list(fit.window))
+    layout["yaxis2"].update(title={"text": labels.reg_loss}, range=[-0.05 * highest, top])
+    exits = []
+    if _crossed(fit):
+        w = fit.params[:, 0]
+        ex, _ = edge_crossing(np.array([w[fit.exit - 1], 0.0]), np.array([w[fit.exit], 0.0]), fit.window, (-1, 1))
+        exits.append(maps.exits([(ex, top)], labels.reg_exit, ("x2", "y2"), presentation=presentation))
+    path = (theme.f32(fit.params[:n, 0]), theme.f32(fit.path.fs[:n]))
+    return _animated_fit(data, exits, layout, fit.params, path, (fit.window[1] - fit.window[0], top), line,
+                         labels, presentation)
+
+
+def line_figure(fit: LineFit, labels: RegressionLabels, presentation: bool = False) -> go.Figure:
+    """y = w·x + b. Left: the data and the line moving with the step slider, least squares dashed.
+    Right: the loss map over (w, b) (or standardised (w′, b′)) at equal scales with the path and ★."""
+    land = fit.landscape
+    x, y = fit.x, fit.y
+    n = _shown(len(fit.params), fit.exit)
+    line = _Line(x)
+    data = _data_panel(x, y, line, fit.optimum, fit.params[n - 1], labels, presentation)
+    data.append(maps.contour(land.W[0], land.B[:, 0], land.L, ("x2", "y2"), presentation=presentation))
+    data.append(_star(*land.optimum, labels, presentation))
+    layout = _fit_layout(y, labels, presentation)
+    maps.equal_aspect(layout, "2", land.window[0], land.window[1], (labels.w_axis, labels.b_axis))
+    exits = []
+    if _crossed(fit):
+        crossing = edge_crossing(land.path[fit.exit - 1], land.path[fit.exit], *land.window)
+        exits.append(maps.exits([crossing], labels.reg_exit, ("x2", "y2"), presentation=presentation))
+    spans = (land.window[0][1] - land.window[0][0], land.window[1][1] - land.window[1][0])
+    path = (theme.f32(land.path[:n, 0]), theme.f32(land.path[:n, 1]))
+    return _animated_fit(data, exits, layout, fit.params, path, spans, line, labels, presentation)

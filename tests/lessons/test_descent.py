@@ -7,10 +7,10 @@ import pytest
 
 from nnviz.core.descent import descend_many, descent_path
 from nnviz.core.expr import parse
+from nnviz.core.optimizer import LR_LADDER
 from nnviz.core.quadratic import quadratic_regime
 from nnviz.core.regression import NOTES_X, NOTES_Y, loss, regression_descent
-from nnviz.core.surfaces import get_surface, surface_from_expression
-from nnviz.core.optimizer import LR_LADDER
+from nnviz.core.surfaces import CriticalPoint, get_surface, surface_from_expression
 from nnviz.lessons import descent as lab
 
 # --- 1-D --------------------------------------------------------------------------------
@@ -153,3 +153,176 @@ def test_regression_landscape_maps_path_and_loss_to_standardised_coordinates():
     assert y0 <= land.path[:, 1].min() and land.path[:, 1].max() <= y1
 
 
+
+
+# --- the page's results: regimes and advice -------------------------------------------------
+
+
+@pytest.mark.parametrize(("lr", "regime"), [(0.02, "slow"), (0.5, "fastest"), (0.8, "oscillating"), (1.0, "cycling"),
+                                            (1.05, "divergent")])
+def test_regime_report_on_x_squared_follows_r_equal_one_minus_two_a_eta(lr, regime):
+    report = lab.regime_report(parse("x**2"), 3.0, lr)
+    assert report.shape == "quadratic" and report.regime == regime
+    assert report.ratio == pytest.approx(1 - 2 * lr) and report.converges == (regime in ("slow", "fastest",
+                                                                                         "oscillating"))
+    assert report.stable_below == 1.0 and report.fastest == 0.5
+    assert report.advice == lab.Advice("quadratic", 1.0)
+
+
+def test_regime_report_of_the_books_parabola_completes_the_square():
+    # 0.01x² + 0.1x = 0.01(x + 5)² − 0.25: a = 0.01, x* = −5, stable below 1/a = 100, fastest at 50.
+    report = lab.regime_report(parse("0.01*x**2 + 0.1*x"), 10.0, 110.0)
+    assert (report.a, report.center, report.stable_below, report.fastest) == pytest.approx((0.01, -5.0, 100.0, 50.0))
+    assert report.regime == "divergent" and report.ratio == pytest.approx(-1.2)
+
+
+def test_regime_report_of_a_curve_uses_the_curvature_at_the_start():
+    report = lab.regime_report(parse("x**4"), 3.0, 0.05)
+    assert report.shape == "curved" and report.curvature == pytest.approx(12 * 9)
+    assert report.local_bound == pytest.approx(2 / 108) and report.advice == lab.Advice("local", report.local_bound)
+    flat = lab.regime_report(parse("log(x)"), 2.0, 0.02)  # f″(2) = −1/4: nothing bounds the step
+    assert flat.curvature == pytest.approx(-0.25) and flat.local_bound is None and flat.advice.kind == "generic"
+    concave = lab.regime_report(parse("-x**2"), 3.0, 0.05)
+    assert concave.shape == "concave" and concave.advice.kind == "none" and concave.regime is None
+
+
+@pytest.mark.parametrize(("bound", "quadratic", "expected"), [
+    (None, True, lab.Advice("generic")), (np.inf, True, lab.Advice("none")), (0.5, True, lab.Advice("quadratic", 0.5)),
+    (0.5, False, lab.Advice("local", 0.5)),
+])
+def test_bound_advice(bound, quadratic, expected):
+    assert lab.bound_advice(bound, quadratic) == expected
+
+
+# --- the page's results: one variable --------------------------------------------------------
+
+
+def test_descend_curve_gathers_run_view_closed_form_and_halving():
+    run = lab.descend_curve(parse("x**2"), (-4.0, 4.0), 3.0, 0.02, 100)
+    assert run.path.xs[-1, 0] == pytest.approx(0.0506110, abs=5e-8)
+    np.testing.assert_allclose(run.closed_form, 3 * 0.96 ** np.arange(101), rtol=1e-12)
+    np.testing.assert_allclose(run.closed_form, run.path.xs[:, 0], rtol=1e-12)
+    assert run.view == (-4.0, 4.0) and run.exit is None and run.defined and not run.diverged
+    assert len(run.grid) == lab.CURVE_POINTS and run.values == pytest.approx(run.grid**2)
+    assert [r.x_final for r in run.halving] == pytest.approx([0.0506110, 0.3978587, 0.0527638], abs=5e-8)
+    assert not run.grid.flags.writeable and not run.closed_form.flags.writeable
+
+
+def test_descend_curve_widens_the_view_to_the_start_and_marks_the_exit():
+    run = lab.descend_curve(parse("0.01*x**2 + 0.1*x"), (-15.0, 10.0), 10.0, 110.0, 100)
+    # x_k + 5 = 15·(−1.2)^k: x_1 = −23 is already outside [−15, 10], and |x| > 1e8 first at k = 87.
+    assert run.view == (-15.0, 10.0) and run.exit == 1 and run.diverged and run.path.stopped_at == 87
+    assert abs(-5 + 15 * (-1.2) ** 86) <= 1e8 < abs(-5 + 15 * (-1.2) ** 87)
+    wide = lab.descend_curve(parse("x**2"), (-4.0, 4.0), 9.0, 0.02, 10)
+    assert wide.view == pytest.approx((-4.0, 9.0 + 0.08 * 13)) and wide.exit is None  # widened on one side
+    undefined = lab.descend_curve(parse("log(x)"), (-4.0, 4.0), 2.0, 0.02, 10)
+    assert not undefined.defined
+
+
+def test_iterations_lists_the_first_201_rows():
+    path = lab.run_1d(parse("x**2"), 3.0, 0.02, 300)
+    rows = lab.iterations(path)
+    assert len(rows.k) == 201 and rows.k[-1] == 200 and len(rows.coordinates) == 1
+    assert rows.coordinates[0][-1] == path.xs[200, 0] and rows.values[-1] == path.fs[200]
+    assert rows.grad_norms[5] == pytest.approx(2 * abs(path.xs[5, 0]))
+
+
+# --- the page's results: surfaces --------------------------------------------------------------
+
+
+def test_choose_starts_prefers_the_grid_then_typed_points_then_the_surface_start():
+    bowl = get_surface("bowl")
+    assert lab.choose_starts("", False, bowl) == lab.Starts(((-3.0, 4.0),), False)
+    assert lab.choose_starts("1, 2; 3, 4", False, bowl).points == ((1.0, 2.0), (3.0, 4.0))
+    assert lab.choose_starts("1, 2", True, bowl).points == tuple(lab.spread_starts(bowl.xlim, bowl.ylim))
+    bad = lab.choose_starts("(1, 2; nonsense", False, bowl)
+    assert bad.unreadable and bad.points == ((-3.0, 4.0),)
+
+
+def test_rates_are_largest_first_and_default_to_the_surface_own():
+    rosenbrock = get_surface("rosenbrock")
+    assert lab.suggested_rate(rosenbrock) == "0.001" and lab.suggested_rate(get_surface("bowl")) == "0.1"
+    assert lab.rates_in_order(["0.1", "10", "1e-10"], rosenbrock) == ("10", "0.1", "1e-10")
+    assert lab.rates_in_order([], rosenbrock) == ("0.001",)
+    from nnviz.core.surfaces import SURFACES
+    assert all(lab.suggested_rate(s) in LR_LADDER for s in SURFACES.values())
+
+
+def test_book_example_on_the_surface_names_the_divergence_and_the_endings():
+    run = lab.descend_surface(get_surface("bowl"), ((-3.0, 4.0),), ("10", "0.1", "1e-10"), 100)
+    assert [p.lr for p in run.panels] == ["10", "0.1", "1e-10"]
+    assert run.divergences == (lab.Divergence("10", 10.0, 6, lab.Advice("quadratic", 1.0)),)
+    assert [p.exits for p in run.panels] == [(1,), (None,), (None,)]  # 5·19 = 95: out of the window at once
+    ten, tenth, tiny = run.endings
+    assert ten.status == "diverged" and ten.stopped_at == 6
+    np.testing.assert_allclose(tenth.end, [-6.11110793e-10, 8.14814391e-10], atol=5e-18)
+    assert tenth.near == CriticalPoint(0.0, 0.0, "min") and tenth.f == pytest.approx(sum(np.square(tenth.end)))
+    assert tiny.near is None and tiny.end == pytest.approx((-2.99999994, 3.99999992), abs=5e-9)
+    assert run.map.defined == "all" and run.critical == get_surface("bowl").critical_points
+
+
+def test_a_path_that_overshoots_a_little_too_much_leaves_and_is_marked():
+    # η = 1.1 on x² + y²: every step multiplies the position by 1 − 2.2 = −1.2.
+    run = lab.descend_surface(get_surface("bowl"), ((-3.0, 4.0),), ("1.1",), 100)
+    assert run.panels[0].exits == (1,) and run.divergences[0].step == 93
+    assert 5 * 1.2**92 <= 1e8 < 5 * 1.2**93
+
+
+def test_divergence_on_a_curved_surface_advises_the_local_bound():
+    surface = surface_from_expression(parse("(x**2 - 1)**2 + y**2", ("x", "y")))
+    (divergence,) = lab.descend_surface(surface, (surface.start,), ("1",), 100).divergences
+    hessian = surface.hessian(*surface.start)
+    assert divergence.advice == lab.Advice("local", 2 / np.linalg.eigvalsh(hessian)[-1])
+
+
+def test_surface_map_says_where_f_is_defined():
+    assert lab.surface_map(get_surface("bowl")).defined == "all"
+    half = surface_from_expression(parse("sqrt(x) + y**2", ("x", "y")))
+    nowhere = surface_from_expression(parse("log(-x**2 - y**2 - 1)", ("x", "y")))
+    assert lab.surface_map(half).defined == "part" and lab.surface_map(nowhere).defined == "none"
+    grid = lab.surface_map(get_surface("himmelblau"))
+    assert grid.Z.shape == (lab.GRID_N, lab.GRID_N) and not grid.Z.flags.writeable
+
+
+def test_visible_critical_points_are_those_inside_the_window():
+    rastrigin = get_surface("rastrigin")
+    assert lab.visible_critical_points(rastrigin) == rastrigin.critical_points
+    himmelblau = get_surface("himmelblau")
+    inside = lab.visible_critical_points(himmelblau)
+    assert all(-5 <= c.x <= 5 and -5 <= c.y <= 5 for c in inside) and len(inside) == 9
+
+
+# --- the page's results: the line fit -----------------------------------------------------------
+
+
+def test_fit_slope_matches_the_closed_form_and_the_bound():
+    fit = lab.fit_slope(2.0, 0.001, 100)
+    assert fit.w_star == 86.5 / 166.75 and fit.bound == pytest.approx(2 / 166.75)
+    assert fit.path.xs[-1, 0] == pytest.approx(0.51874065, abs=5e-9)
+    # w_k − w* = (w₀ − w*)(1 − η·Σx²)^k on this parabola
+    np.testing.assert_allclose(fit.path.xs[:, 0], fit.w_star + (2 - fit.w_star) * (1 - 0.001 * 166.75) ** np.arange(101))
+    assert fit.window == (-1.0, 3.0) and fit.exit is None and not fit.diverged
+    # ★ sits on the drawn curve (300 points), within 1 % of the exact minimum loss
+    assert fit.star_loss == np.interp(fit.w_star, fit.loss_w, fit.loss_values)
+    assert fit.star_loss == pytest.approx(loss(fit.w_star, 0.0, NOTES_X, NOTES_Y), rel=1e-2)
+    assert np.all(fit.params[:, 1] == 0) and len(fit.loss_w) == lab.LOSS_POINTS
+
+
+def test_fit_slope_beyond_the_bound_diverges_and_leaves_the_view():
+    fit = lab.fit_slope(2.0, 0.02, 100)
+    w_star = 86.5 / 166.75
+    k = next(k for k in range(200) if abs(w_star + (2 - w_star) * (1 - 0.02 * 166.75) ** k) > 1e8)
+    assert fit.diverged and fit.path.stopped_at == k and fit.exit == 1
+
+
+def test_fit_line_bound_from_the_hessian_raw_and_standardised():
+    raw = lab.fit_line(2.0, 0.0, 0.01, 100, False)
+    hessian = np.array([[166.75, 40.5], [40.5, 11.0]])
+    np.testing.assert_allclose(raw.eigenvalues, np.linalg.eigvalsh(hessian))
+    assert raw.bound == pytest.approx(2 / np.linalg.eigvalsh(hessian)[-1]) == pytest.approx(0.0113217078)
+    assert raw.condition == pytest.approx(160.85493, rel=1e-6) and not raw.standardized
+    std = lab.fit_line(2.0, 0.0, 0.01, 100, True)
+    assert std.eigenvalues == pytest.approx((11.0, 11.0)) and std.bound == pytest.approx(2 / 11)
+    assert std.optimum == pytest.approx((0.4579896907216494, 0.2501288659793819))
+    assert abs(std.path.xs[-1, 0] - std.optimum[0]) < 1e-4 < abs(raw.path.xs[-1, 0] - raw.optimum[0])
+    np.testing.assert_allclose(std.landscape.path[:, 0], std.params[:, 0] * NOTES_X.std())
