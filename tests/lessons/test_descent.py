@@ -302,9 +302,9 @@ def test_fit_slope_matches_the_closed_form_and_the_bound():
     # w_k − w* = (w₀ − w*)(1 − η·Σx²)^k on this parabola
     np.testing.assert_allclose(fit.path.xs[:, 0], fit.w_star + (2 - fit.w_star) * (1 - 0.001 * 166.75) ** np.arange(101))
     assert fit.window == (-1.0, 3.0) and fit.exit is None and not fit.diverged
-    # ★ sits on the drawn curve (300 points), within 1 % of the exact minimum loss
-    assert fit.star_loss == np.interp(fit.w_star, fit.loss_w, fit.loss_values)
-    assert fit.star_loss == pytest.approx(loss(fit.w_star, 0.0, NOTES_X, NOTES_Y), rel=1e-2)
+    # ★ is the exact minimum ½Σy² − (Σxy)²/(2Σx²), not a point read off the drawn curve
+    assert fit.star_loss == pytest.approx(0.5 * float(NOTES_Y @ NOTES_Y) - 86.5**2 / (2 * 166.75), rel=1e-14)
+    assert fit.star_loss <= np.min(fit.loss_values)
     assert np.all(fit.params[:, 1] == 0) and len(fit.loss_w) == lab.LOSS_POINTS
 
 
