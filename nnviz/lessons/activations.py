@@ -19,6 +19,7 @@ from nnviz.core.functions import (
     softmax_naive,
 )
 from nnviz.core.gradient import numerical_diff
+from nnviz.lessons.frozen import read_only
 
 Array = np.ndarray
 GRID_POINTS = 801
@@ -26,9 +27,6 @@ OVERFLOW_LOGITS = (1010.0, 1000.0, 990.0)
 ChainMode = Literal["best", "path"]
 
 
-def _frozen(*arrays: Array) -> None:
-    for a in arrays:
-        a.flags.writeable = False
 
 
 @dataclass(frozen=True)
@@ -85,7 +83,7 @@ def curve(act: Activation, x_range: tuple[float, float]) -> Curve:
     zones = saturation_intervals(x, np.where(np.isfinite(df), df, np.inf))
     xf, f = _with_breaks(x, f, act.jumps)
     xd, df = _with_breaks(x, df, act.df_jumps)
-    _frozen(xf, f, xd, df)
+    read_only(xf, f, xd, df)
     return Curve(act.key, xf, f, xd, df, tuple(zones))
 
 
@@ -134,7 +132,7 @@ def gradient_through_depth(key: str, depth: int, mode: ChainMode, x0: float) -> 
     """The gradient factor after 1 … depth layers: best case, or along the input x₀."""
     act = get(key)
     values = best_case_factors(act, depth) if mode == "best" else chain_derivatives(act, x0, depth)[1]
-    _frozen(values)
+    read_only(values)
     return values
 
 

@@ -48,6 +48,7 @@ from nnviz.core.surfaces import (
     surface_from_expression,
     surface_grid,
 )
+from nnviz.lessons.frozen import read_only
 
 FloatArray = NDArray[np.float64]
 MAX_TABLE_ROWS = 201  # iterates listed in an iteration table: x_0 … x_200
@@ -60,15 +61,8 @@ AdviceKind = Literal["quadratic", "local", "none", "generic"]
 Defined = Literal["none", "part", "all"]
 
 
-def _read_only(*arrays: np.ndarray | None) -> None:
-    for array in arrays:
-        if array is not None:
-            array.flags.writeable = False
 
 
-def _frozen(path: DescentPath) -> DescentPath:
-    _read_only(path.xs, path.fs, path.grad_norms)
-    return path
 
 
 @dataclass(frozen=True)
@@ -177,7 +171,7 @@ def run_1d(expr: Expression, x0: float, lr: float, steps: int, mode: StepMode = 
     with np.errstate(all="ignore"):
         run = descent_path(lambda x: df(x), [x0], lr, steps, mode=mode, tol=tol)
         fs = expr(run.xs[:, 0])
-    return _frozen(DescentPath(run.xs, fs, run.grad_norms, run.status, run.stopped_at))
+    return read_only(DescentPath(run.xs, fs, run.grad_norms, run.status, run.stopped_at))
 
 
 class HalvingRow(NamedTuple):
@@ -243,7 +237,7 @@ def descend_curve(expr: Expression, window: Window, x0: float, lr: float, steps:
     grid = np.linspace(view[0], view[1], CURVE_POINTS)
     values = expr(grid)
     closed = quadratic_closed_form(quad, lr, x0, steps) if quad is not None else None
-    _read_only(grid, values, closed)
+    read_only(grid, values, closed)
     return Run1D(path, view, exit_to_mark(path.xs, path.status, view), grid, values,
                  bool(np.isfinite(values).all()), closed, regime_report(expr, x0, lr),
                  tuple(halving_runs(expr, x0, lr, steps, first=path)))
@@ -263,7 +257,7 @@ def iterations(path: DescentPath, rows: int = MAX_TABLE_ROWS) -> Iterations:
     """k, x_k (one array per coordinate), f(x_k) and |∇f(x_k)| for the first ``rows`` iterates."""
     keep = slice(0, rows)
     k = np.arange(len(path.xs))[keep]
-    _read_only(k)
+    read_only(k)
     return Iterations(k, tuple(path.xs[keep, i] for i in range(path.xs.shape[1])), path.fs[keep],
                       path.grad_norms[keep])
 
@@ -353,7 +347,7 @@ def choose_starts(typed: str, grid9: bool, surface: Surface) -> Starts:
 def descend_many_cached(surface: Surface, starts: tuple[tuple[float, float], ...], lr: float, steps: int,
                         mode: StepMode = "plain", tol: float = 1e-8) -> tuple[DescentPath, ...]:
     """descend_many for hashable arguments (preset or cached surfaces), cached; arrays read-only."""
-    return tuple(_frozen(p) for p in descend_many(surface, starts, lr, steps, mode, tol))
+    return tuple(read_only(p) for p in descend_many(surface, starts, lr, steps, mode, tol))
 
 
 def nearest_critical(surface: Surface, point: ArrayLike, radius: float = 0.05) -> CriticalPoint | None:
@@ -387,7 +381,7 @@ class SurfaceMap:
 @lru_cache(maxsize=64)
 def surface_map(surface: Surface, n: int = GRID_N) -> SurfaceMap:
     X, Y, Z = surface_grid(surface, n)
-    _read_only(X, Y, Z)
+    read_only(X, Y, Z)
     finite = np.isfinite(Z)
     return SurfaceMap(X, Y, Z, "all" if finite.all() else "part" if finite.any() else "none")
 
@@ -582,13 +576,13 @@ class LineFit(Fit):
 def fit_slope(w0: float, lr: float, steps: int) -> SlopeFit:
     """Descent on L(w) = ½Σ(yᵢ − w·xᵢ)² for every one of ``steps`` steps (cached)."""
     x, y = NOTES_X, NOTES_Y
-    run = _frozen(regression_descent(x, y, lr, steps, w0=w0, b0=0.0, tol=0.0))
+    run = read_only(regression_descent(x, y, lr, steps, w0=w0, b0=0.0, tol=0.0))
     w_star, _ = least_squares(x, y)
     params = np.column_stack([run.xs[:, 0], np.zeros(len(run.xs))])
     window = view_window(SLOPE_WINDOW, w0)
     wg = np.linspace(*window, LOSS_POINTS)
     lg = np.asarray(loss(wg, 0.0, x, y))
-    _read_only(params, wg, lg)
+    read_only(params, wg, lg)
     return SlopeFit(x, y, run, params, w_star, stable_lr_bound(regression_hessian(x, False)), window,
                     exit_to_mark(run.xs[:, 0], run.status, window), wg, lg, float(loss(w_star, 0.0, x, y)))
 
@@ -597,12 +591,12 @@ def fit_slope(w0: float, lr: float, steps: int) -> SlopeFit:
 def fit_line(w0: float, b0: float, lr: float, steps: int, standardize: bool) -> LineFit:
     """Descent on L(w, b) for every one of ``steps`` steps, x standardised or not (cached)."""
     x, y = NOTES_X, NOTES_Y
-    run = _frozen(regression_descent(x, y, lr, steps, w0=w0, b0=b0, fit_intercept=True,
+    run = read_only(regression_descent(x, y, lr, steps, w0=w0, b0=b0, fit_intercept=True,
                                      standardize_x=standardize, tol=0.0))
     optimum = least_squares(x, y, fit_intercept=True)
     hessian = regression_hessian(x, True, standardize)
     insight = quadratic_insight(hessian)
     land = regression_landscape(x, y, run.xs, optimum, standardize, run.status == "diverged", GRID_N)
-    _read_only(land.path, land.W, land.B, land.L)
+    read_only(land.path, land.W, land.B, land.L)
     return LineFit(x, y, run, optimum, standardize, stable_lr_bound(hessian), insight.eigenvalues, insight.condition,
                    land, exit_to_mark(land.path, run.status, *land.window))

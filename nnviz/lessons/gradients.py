@@ -32,6 +32,7 @@ from nnviz.core.surfaces import (
     surface_from_expression,
     surface_grid,
 )
+from nnviz.lessons.frozen import read_only
 
 FloatArray = NDArray[np.float64]
 Window = tuple[float, float]
@@ -45,9 +46,6 @@ SIGNS = {"down": -1, "up": 1}
 EXAMPLE_POINT = (1.5, -1.0)
 
 
-def _frozen(*arrays: np.ndarray) -> None:
-    for a in arrays:
-        a.flags.writeable = False
 
 
 # --- the surface, its map and the point P ----------------------------------------------------
@@ -70,7 +68,7 @@ def surface_map(surface: Surface, xlim: Window | None = None, ylim: Window | Non
     """f on an n × n grid over the window (default: the surface's own)."""
     X, Y, Z = surface_grid(surface, n, xlim, ylim)
     x, y = X[0].copy(), Y[:, 0].copy()
-    _frozen(x, y, Z)
+    read_only(x, y, Z)
     return SurfaceMap(x, y, Z, (float(x[0]), float(x[-1])), (float(y[0]), float(y[-1])),
                       not bool(np.isfinite(Z).all()))
 
@@ -96,7 +94,7 @@ class SurfacePoint:
 def surface_point(surface: Surface, point: Point) -> SurfacePoint:
     value, gradient = surface.value_at(point), surface.gradient_at(point)
     numeric = numerical_gradient(surface.value_at, np.array(point))
-    _frozen(gradient, numeric)
+    read_only(gradient, numeric)
     defined = bool(np.isfinite(value) and np.all(np.isfinite(gradient)))
     return SurfacePoint(point, value, gradient, float(np.hypot(*gradient)), numeric, defined)
 
@@ -245,7 +243,7 @@ def direction_readout(surface: Surface, point: Point, theta_degrees: float) -> D
     limit = directional_derivative_limit(surface.value_at, p, u) if np.isfinite(surface.value_at(point)) else None
     star = float(np.degrees(profile.theta_max))
     snaps = (("up", round(star, 1)), ("down", round((star + 180) % 360, 1)), ("level", round((star + 90) % 360, 1)))
-    _frozen(gradient, finite, u, profile.theta, profile.slope)
+    read_only(gradient, finite, u, profile.theta, profile.slope)
     return DirectionReadout(point, theta_degrees, u, gradient, finite, float(np.hypot(*finite)),
                             float(np.degrees(angle_between(finite, u))),
                             directional_derivative(lambda _: finite, p, u), limit, profile, star, snaps)
@@ -294,7 +292,7 @@ def _scaled(field: VectorField, sign: int, normalise: bool) -> FieldArrows:
     else:
         k = 0.9 * spacing / longest if longest > 0 else 0.0
         dx, dy = k * U, k * V
-    _frozen(field.X, field.Y, dx, dy)
+    read_only(field.X, field.Y, dx, dy)
     return FieldArrows(field.X, field.Y, dx, dy, sign, k, spacing)
 
 
@@ -341,7 +339,7 @@ def field_readout(surface: Surface, point: Point, sign: int) -> FieldReadout:
         direction = arrow / norm
     tangent = np.array([-direction[1], direction[0]])
     angle = float(np.degrees(angle_between(arrow, level_tangent(gradient)))) if moving else float("nan")
-    _frozen(arrow, direction, tangent)
+    read_only(arrow, direction, tangent)
     return FieldReadout(point, sign, arrow, defined, norm, direction, tangent, angle)
 
 
@@ -422,7 +420,7 @@ def lab(key: str, x0: float, log_h: float) -> LabReadout:
     h = 10.0**log_h
     x = np.linspace(x0 - LAB_HALF_WIDTH, x0 + LAB_HALF_WIDTH, 241)
     fx = np.asarray(fn.f(x), dtype=np.float64)
-    _frozen(x, fx)
+    read_only(x, fx)
     forward, central, exact = lab_estimates(key, x0, h)
     errors = tuple((name, lab_errors(key, x0, name)) for name in LAB_DTYPES)
     return LabReadout(key, fn.latex, x0, h, x, fx, float(fn.f(np.float64(x0))), forward, central, exact, errors)

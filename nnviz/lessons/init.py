@@ -15,7 +15,7 @@ hidden unit computes the same thing and gets the same update, so the hidden unit
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
@@ -24,6 +24,7 @@ from numpy.typing import DTypeLike, NDArray
 
 from nnviz.core.functions import ACTIVATIONS, Activation, saturated
 from nnviz.core.init import FLOAT_DTYPES, get_scheme, init_weight
+from nnviz.lessons.frozen import read_only
 
 Array = NDArray[np.floating]
 Gradient = Literal["a", "z"]  # ∂loss/∂A or ∂loss/∂Z
@@ -70,15 +71,8 @@ PRESETS: dict[str, Preset] = {
 }
 
 
-def _frozen(*arrays: np.ndarray | None) -> None:
-    for a in arrays:
-        if a is not None:
-            a.flags.writeable = False
 
 
-def _freeze_fields(obj: object) -> None:
-    """Make every array field of a dataclass read-only."""
-    _frozen(*(v for v in (getattr(obj, f.name) for f in fields(obj)) if isinstance(v, np.ndarray)))
 
 
 def drops_zeros(activation: str) -> bool:
@@ -335,12 +329,6 @@ class InitSummary:
         return self.grad_a if which == "a" else self.grad_z
 
 
-def _frozen_summary(summary: InitSummary) -> InitSummary:
-    _freeze_fields(summary.stats)
-    for hist in (summary.activations, summary.activations_nonzero, summary.grad_a, summary.grad_z):
-        if hist is not None:
-            _freeze_fields(hist)
-    return summary
 
 
 def summarise_init(
@@ -364,7 +352,7 @@ def summarise_init(
                               seed=seed, std=std)
     df = ACTIVATIONS[activation].df
     grad_z = [run.grad_a[l] * df(run.z[l]) for l in range(layers)]
-    return _frozen_summary(InitSummary(
+    return read_only(InitSummary(
         scheme=scheme,
         activation=activation,
         layers=layers,
@@ -399,7 +387,7 @@ def variant_summary(variant: str, activation: str, layers: int, width: int) -> I
 
 XOR_X: Array = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_T: Array = np.array([[0.0], [1.0], [1.0], [0.0]])
-_frozen(XOR_X, XOR_T)
+read_only(XOR_X, XOR_T)
 TANH = ACTIVATIONS["tanh"]
 
 
@@ -465,7 +453,7 @@ def symmetry_demo(
         w1 = w1 - lr * (x.T @ dz1)
         b1 = b1 - lr * dz1.sum(axis=0)
     demo = SymmetryDemo(init, x, t, np.array(hidden_rows), np.array(out_weights), np.array(losses))
-    _freeze_fields(demo)
+    read_only(demo)
     return demo
 
 

@@ -26,6 +26,7 @@ from nnviz.core.layers import ACTIVATION_LAYERS
 from nnviz.core.net import LayerStats, MultiLayerNet
 from nnviz.core.optimizer import make_optimizer
 from nnviz.core.train import Trainer, TrainerState, blas_threads
+from nnviz.lessons.frozen import read_only
 
 Array = np.ndarray
 Data = tuple[tuple[Array, Array], tuple[Array, Array]]
@@ -83,12 +84,6 @@ EXPERIMENTS = {
 }
 
 
-def _freeze(value: object) -> None:
-    if isinstance(value, np.ndarray):
-        value.flags.writeable = False
-    elif isinstance(value, tuple):
-        for item in value:
-            _freeze(item)
 
 
 @lru_cache(maxsize=DATA_CACHE)
@@ -99,7 +94,7 @@ def shared_data(load: Callable[..., Any], **options: object) -> Any:
     with `shared_data.cache_clear()` (after a download changed what `load` finds).
     """
     result = load(**options)
-    _freeze(result)
+    read_only(result)
     return result
 
 

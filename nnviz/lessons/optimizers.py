@@ -33,6 +33,7 @@ from nnviz.core.surfaces import (
     surface_from_expression,
     surface_grid,
 )
+from nnviz.lessons.frozen import read_only
 
 Array = np.ndarray
 Point = tuple[float, float]
@@ -44,10 +45,6 @@ BETAS = (0.5, 0.9, 0.99)
 INTERNALS_DIGITS = 6
 
 
-def _frozen(*arrays: Array | None) -> None:
-    for a in arrays:
-        if a is not None:
-            a.flags.writeable = False
 
 
 # --- the surface -----------------------------------------------------------------
@@ -84,7 +81,7 @@ def map_grid(spec: SurfaceSpec, n: int = MAP_GRID) -> Grid:
     """f on an n × n grid over the surface's window."""
     X, Y, Z = surface_grid(build_surface(spec), n)
     grid = Grid(X[0].copy(), Y[:, 0].copy(), Z)
-    _frozen(grid.x, grid.y, grid.z)
+    read_only(grid.x, grid.y, grid.z)
     return grid
 
 
@@ -213,7 +210,7 @@ class Outcome:
 
 
 def _freeze_path(path: OptimizerPath) -> OptimizerPath:
-    _frozen(path.points, path.values, path.grads, path.steps, path.lrs, *path.state.values())
+    read_only(path.points, path.values, path.grads, path.steps, path.lrs, *path.state.values())
     return replace(path, state=MappingProxyType(dict(path.state)))
 
 
@@ -377,5 +374,5 @@ def smoothing(days: int, seed: int, noise: float, betas: tuple[float, ...] = BET
     raw = tuple(ewa(data, b) for b in betas)
     corrected = tuple(ewa(data, b, bias_correction=True) for b in betas)
     result = Smoothing(np.arange(1, days + 1), data, betas, raw, corrected)
-    _frozen(result.days, result.data, *raw, *corrected)
+    read_only(result.days, result.data, *raw, *corrected)
     return result
