@@ -3,7 +3,7 @@
 Run from the repository root after `pip install -r requirements-dev.txt`, with Debian's Chromium:
     python3 scripts/screenshots.py [--out docs/screenshots]
 A fresh server is started; every shot waits until the script has finished, every chart is drawn
-and the page has stopped changing. The MNIST page first trains one epoch so its curves show.
+and the page has stopped changing. The MNIST page first trains a few epochs so its curves show.
 """
 
 from __future__ import annotations
@@ -26,13 +26,14 @@ SHOTS = [
           ("descent", "descent?view=2d&surf=himmelblau&grid9=true", 1),
           ("optimizers", "optimizers?view=multiples", 1),
           ("init", "init?view=compare", 2),
-          ("mnist", "mnist", 1),
+          ("mnist", "mnist?speed=fast", 1),
       )
       for lang in ("en", "zh")),
     ("present-en", "descent?lang=en&present=true", 1, 1280, 720),
     ("present-zh", "activations?lang=zh&present=true", 1, 1280, 720),
 ]
 MAX_TOTAL_BYTES = 4_000_000
+MNIST_EPOCHS = 4
 
 
 def settle(page) -> None:  # noqa: ANN001 - a Playwright Page
@@ -48,13 +49,16 @@ def settle(page) -> None:  # noqa: ANN001 - a Playwright Page
     )
 
 
-def train_one_epoch(page) -> None:  # noqa: ANN001
-    page.get_by_role("button", name="Epoch").or_(page.get_by_role("button", name="一轮")).first.click()
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-testid=\"stProgress\"] p')].some(p => /^(Epoch|第) 1 \\//.test(p.innerText))",
-        timeout=120_000,
-    )
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+def train(page, epochs: int) -> None:  # noqa: ANN001
+    """Press the Epoch button ``epochs`` times, each time until the progress line shows that epoch."""
+    for epoch in range(1, epochs + 1):
+        page.get_by_role("button", name="Epoch").or_(page.get_by_role("button", name="一轮")).first.click()
+        page.wait_for_function(
+            "(e) => [...document.querySelectorAll('[data-testid=\"stProgress\"] p')]"
+            ".some(p => new RegExp('^(Epoch|第) ' + e + ' /').test(p.innerText))",
+            arg=epoch, timeout=180_000,
+        )
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
 
 
 def main() -> None:
@@ -73,7 +77,7 @@ def main() -> None:
                 page.goto(f"{server.url}/{link}", timeout=90_000)
                 wait_for_app(page, charts)
                 if stem.startswith("mnist"):
-                    train_one_epoch(page)
+                    train(page, MNIST_EPOCHS)
                 settle(page)
                 page.screenshot(path=str(args.out / f"{stem}.png"))
                 page.close()

@@ -62,7 +62,7 @@ def add_controls(layout: dict, steps: list[int], labels: AnimationLabels, presen
     }]
     layout["sliders"] = [{
         "active": len(names) - 1, "x": 0.22, "len": 0.78, "y": y, "yanchor": "top", "pad": {"t": 0, "b": 0},
-        "currentvalue": {"prefix": labels.step, "font": {"size": size}, "xanchor": "left"},
+        "currentvalue": {"prefix": labels.step, "font": {"size": size}, "xanchor": "right"},  # clear of the buttons
         "font": {"size": max(size - 5, 10), "color": "#666"}, "ticklen": 4, "minorticklen": 0,
         "steps": [{"label": name, "method": "animate", "args": [[name], still]} for name in names],
     }]
