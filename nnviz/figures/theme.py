@@ -142,4 +142,6 @@ def f32(values: object) -> np.ndarray:
 
 def plain(values: object, digits: int = 4) -> list[float | None]:
     """Rounded floats as a JSON list, None where not finite (for animation frames, which skip NumPy)."""
-    return [None if np.isnan(v) else float(v) for v in rounded(values, digits)]
+    v = rounded(values, digits)
+    out = v.tolist()
+    return [None if x != x else x for x in out] if np.isnan(v).any() else out
