@@ -88,7 +88,7 @@ def stats_table(run: lesson.InitSummary) -> None:
 def forward_panel() -> None:
     activation, scheme, std, layers, width = single_run_controls()
     drop_zero = drop_zero_toggle(activation)
-    run = lesson.init_summary(scheme, activation, layers, width, std)
+    run = lesson.init_summary(scheme, activation, layers, width, std, "activations")
     if not overflow_or(run):
         return
     fig = figs.layer_histograms_figure(run.activation_histograms(drop_zero), run.values_per_layer,
@@ -115,7 +115,7 @@ def backward_panel() -> None:
     with st.columns([2, 1])[0]:
         which = w.choice("grad", t("init.grad"), lesson.GRADIENTS, "a", format_func=lambda g: t(f"init.grad_{g}"),
                          kind="segmented", help=t("init.grad_help"))
-    run = lesson.init_summary(scheme, activation, layers, width, std)
+    run = lesson.init_summary(scheme, activation, layers, width, std, "gradients")
     if not overflow_or(run):
         return
     fig = figs.layer_histograms_figure(run.gradient_histograms(which), run.values_per_layer,

@@ -33,13 +33,15 @@ def wait_healthy(url: str, seconds: float = 60) -> None:
 
 
 def start(port: int | None = None, *extra: str) -> tuple[subprocess.Popen, str]:
-    """A server on loopback (with the repository's own config) and its URL."""
+    """A server on loopback (with the repository's own config) and its URL; its output goes to
+    $NNVIZ_BENCH_LOG when that is set."""
     port = port or free_port()
+    log = open(os.environ["NNVIZ_BENCH_LOG"], "a") if os.environ.get("NNVIZ_BENCH_LOG") else subprocess.DEVNULL
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
          *extra],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT, stdout=log, stderr=log,
     )
     url = f"http://127.0.0.1:{port}"
     wait_healthy(url)
@@ -58,3 +60,11 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def start_class(processes: int) -> tuple[list[subprocess.Popen], str]:
+    """One server, or ``processes`` servers behind nginx (deploy/nnviz-class), and the URL to use."""
+    if processes == 1:
+        process, url = start()
+        return [process], url
+    raise NotImplementedError("several processes need deploy/")

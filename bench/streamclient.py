@@ -9,7 +9,8 @@ Protocol facts this relies on (Streamlit 1.67): connect to /_stcore/stream with 
 hash, later ones use the hash from the `navigation` message; a slider sends `double_array_value`
 (even for one value), a select-slider `string_array_value` of the formatted option; a button sends
 `trigger_value` in one message only; `st.fragment(run_every=…)` only sends `AutoRerun`, and the
-client must send the fragment reruns itself until `StopAutoRerun` or a new session; a run is
+client must send the fragment reruns itself until `StopAutoRerun` or the `new_session` of a full-app
+run (a fragment run sends one too, with its fragment ids in the metadata); a run is
 finished at FINISHED_SUCCESSFULLY or FINISHED_FRAGMENT_RUN_SUCCESSFULLY, not at
 FINISHED_EARLY_FOR_RERUN; `ref_hash` messages point into a cache of earlier `cacheable` ones.
 """
@@ -172,8 +173,8 @@ class Client:
             self._element(msg.delta.new_element)
         elif kind == "auto_rerun":
             self._start_ticks(msg.auto_rerun.fragment_id, msg.auto_rerun.interval)
-        elif kind in ("stop_auto_rerun", "new_session"):
-            self._fragment = None
+        elif kind == "stop_auto_rerun" or (kind == "new_session" and not msg.metadata.run.fragment_ids):
+            self._fragment = None  # a full-app run re-registers the fragments it still wants ticked
         elif kind == "script_finished" and msg.script_finished in DONE:
             self._finished.set()
 

@@ -321,7 +321,8 @@ class OptimizerPath:
 
 
 def _escaped(x: np.ndarray, bound: float) -> bool:
-    return not bool(np.all(np.isfinite(x))) or bool(np.max(np.abs(x)) > bound)
+    """Whether an iterate left the bound or stopped being finite (plain floats: x has a few entries)."""
+    return not all(abs(v) <= bound for v in x.tolist())
 
 
 def run_path(

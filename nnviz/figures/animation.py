@@ -35,6 +35,17 @@ def frames_within(budget: int, numbers_per_frame: int, max_frames: int = 100, mi
     return int(max(min_frames, min(max_frames, budget // max(numbers_per_frame, 1))))
 
 
+FRAME_NUMBERS = 30_000
+"""Path coordinates sent over all frames of one animation: about 200 kB of JSON."""
+
+
+def growing_path_steps(lengths: list[int], max_frames: int = 100) -> list[int]:
+    """The steps that become frames when paths of these lengths grow frame by frame: as many as fit
+    FRAME_NUMBERS (two numbers per iterate, a path half drawn on average), at least 10, at most max_frames."""
+    per_frame = sum(lengths)
+    return frame_steps(max(lengths, default=1) - 1, frames_within(FRAME_NUMBERS, per_frame, max_frames))
+
+
 def add_controls(layout: dict, steps: list[int], labels: AnimationLabels, presentation: bool = False,
                  redraw: bool = False) -> None:
     """Play / Pause buttons and a step slider below the x-axis titles, set to the last frame.

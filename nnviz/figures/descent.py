@@ -17,16 +17,9 @@ import plotly.graph_objects as go
 
 from nnviz.core.paths import edge_crossing
 from nnviz.figures import maps, theme
-from nnviz.figures.animation import (
-    AnimationLabels,
-    add_controls,
-    frame_steps,
-    frames_within,
-)
+from nnviz.figures.animation import AnimationLabels, add_controls, growing_path_steps
 from nnviz.lessons.descent import LineFit, RatePanel, Run1D, Run2D, SlopeFit
 
-FRAME_BUDGET = 60_000  # path numbers summed over all frames (float32), ≈ 0.3 MB of JSON
-MAX_FRAMES = 100
 MAX_PATH_LEGEND = 4  # more starts than this: the table under the chart names them, not the legend
 X2 = {"xaxis": "x2", "yaxis": "y2"}
 
@@ -41,12 +34,6 @@ def _shown(n: int, exit: int | None) -> int:
 def _decimals(span: float) -> int:
     """Decimals that keep about five significant digits of a view span across."""
     return int(np.clip(4 - np.floor(np.log10(span)), 0, 12)) if np.isfinite(span) and span > 0 else 6
-
-
-def _frame_ks(lengths: list[int]) -> list[int]:
-    """The steps that become frames: growing paths stay within FRAME_BUDGET numbers in total."""
-    per_frame = sum(lengths)  # two numbers per iterate, a path half drawn on average
-    return frame_steps(max(lengths, default=1) - 1, frames_within(FRAME_BUDGET, per_frame, MAX_FRAMES))
 
 
 def _big(presentation: bool, normal: int = 11) -> int:
@@ -101,7 +88,7 @@ def curve_figure(run: Run1D, labels: CurveLabels, presentation: bool = False) ->
     layout["yaxis2"].update(title={"text": "xₖ"}, range=list(run.view))
     layout["legend"] = {"orientation": "h", "yanchor": "bottom", "y": 1.08, "x": 0}
     layout["margin"] = {"t": 100 if presentation else 85}
-    ks = _frame_ks([n])
+    ks = growing_path_steps([n])
     add_controls(layout, ks, labels.animation, presentation)
     px, pf = theme.plain(xs, _decimals(run.view[1] - run.view[0])), theme.plain(fs, _decimals(hi - lo))
     frames = [{"name": str(j), "traces": animated, "data": [
@@ -201,7 +188,7 @@ def surface_figure(run: Run2D, labels: SurfaceLabels, presentation: bool = False
         layout["legend"] = {"orientation": "h", "yanchor": "bottom", "y": 1.07, "x": 0}
         layout["margin"] = {"t": 110 if presentation else 90, "l": 60, "r": 20}
     layout["height"] = 640 if presentation else 560
-    ks = _frame_ks([len(pts) for _, pts in moving])
+    ks = growing_path_steps([len(pts) for _, pts in moving])
     frames = _surface_frames(moving, ks, run.surface.xlim, run.surface.ylim)
     add_controls(layout, ks, labels.animation, presentation)
     return theme.figure(data, layout, presentation, frames=frames)
@@ -360,7 +347,7 @@ def _animated_fit(data: list[dict], exits: list[dict], layout: dict, fit_params:
     data = data + _path_traces(path_x, path_y, labels, presentation) + exits
     layout["legend"] = {"orientation": "h", "yanchor": "bottom", "y": 1.08, "x": 0}
     layout["margin"] = {"t": 100 if presentation else 85}
-    ks = _frame_ks([len(path_x)])
+    ks = growing_path_steps([len(path_x)])
     px, py = theme.plain(path_x, _decimals(spans[0])), theme.plain(path_y, _decimals(spans[1]))
     lx = theme.plain(line.x, 4)
     frames = [{"name": str(k), "traces": animated, "data": [

@@ -18,7 +18,6 @@ from nnviz.figures import animation, maps, theme
 from nnviz.figures.animation import AnimationLabels
 from nnviz.lessons.optimizers import Grid, Scene, Smoothing
 
-FRAME_TRACE_BUDGET = 240
 """Path traces over all animation frames together: bounds the chart's JSON size."""
 LOSS_FLOOR = 1e-16
 RACE_SPLIT = 0.6
@@ -143,17 +142,16 @@ def _race_layout(grid: Grid, log: bool, known_min: bool, labels: RaceLabels, pre
 
 
 def race_steps(steps: int, n_paths: int) -> list[int]:
-    """The updates the animation shows: 0 … steps, at most FRAME_TRACE_BUDGET path traces in all."""
-    frames = animation.frames_within(FRAME_TRACE_BUDGET, n_paths, max_frames=FRAME_TRACE_BUDGET)
-    return animation.frame_steps(steps, frames)
+    """The updates the animation shows: 0 … steps, within the one frame budget (figures.animation)."""
+    return animation.growing_path_steps([steps + 1] * max(n_paths, 1))
 
 
 def _frames(paths: list[PathSeries], first: int, ks: list[int]) -> list[dict]:
     """One frame per update k: every path up to its k-th iterate."""
     indices = list(range(first, first + len(paths)))
+    coords = [(theme.plain(p.points[:, 0]), theme.plain(p.points[:, 1])) for p in paths]
     return [{"name": str(k), "traces": indices,
-             "data": [{"type": "scatter", "x": theme.plain(p.points[: k + 1, 0]),
-                       "y": theme.plain(p.points[: k + 1, 1])} for p in paths]}
+             "data": [{"type": "scatter", "x": x[: k + 1], "y": y[: k + 1]} for x, y in coords]}
             for k in ks]
 
 

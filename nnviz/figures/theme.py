@@ -79,33 +79,35 @@ def _template_dict(presentation: bool) -> dict:
 
 def figure(data: list[dict], layout: dict, presentation: bool = False,
            frames: list[dict] | None = None) -> go.Figure:
-    """Build a figure from plain dicts, with the app's look, skipping Plotly's Python validation.
+    """Build a figure from plain dicts, with the app's look, skipping Plotly's Python objects.
 
-    Validation is most of a page's rerun time (20 ms for a plain figure, hundreds
-    for a hundred animation frames), so figures are assembled as the dict the
-    browser receives: NumPy arrays in the traces are sent as base64 typed arrays,
-    ``frames`` (plain dicts) drive client-side animation. Named colour scales go
-    to plotly.js as written. ``tests/app/test_figures_valid.py`` validates the
-    figures of every page once, so a typo still fails a test.
+    Building trace objects (even unvalidated), deep-copying them back into a dict and
+    validating were most of a page's rerun time, so a figure is kept as the dict the browser
+    receives: NumPy arrays in the traces are sent as base64 typed arrays, ``frames`` drive
+    client-side animation. ``tests/app/test_render.py`` validates every view's figures once,
+    so a misspelt property still fails a test.
     """
     convert_to_base64(data)
     full_layout = {"template": _template_dict(presentation), "height": height(presentation), **layout}
-    return _Figure(data=data, layout=full_layout, _validate=False, raw_frames=frames or [])
+    return _Figure({"data": data, "layout": full_layout, **({"frames": frames} if frames else {})})
 
 
 class _Figure(go.Figure):
-    """A go.Figure whose animation frames stay plain dicts: Plotly would turn every
-    frame trace into an object (about 0.6 ms each, hundreds per figure)."""
+    """A Figure that is only its JSON-ready dict: Streamlit asks for to_dict(), which returns it."""
 
-    def __init__(self, *args, raw_frames: list[dict], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._raw_frames = raw_frames
+    def __init__(self, spec: dict) -> None:
+        super().__init__()
+        self._spec = spec
 
     def to_dict(self) -> dict:
-        spec = super().to_dict()
-        if self._raw_frames:
-            spec["frames"] = self._raw_frames
-        return spec
+        return self._spec
+
+    def to_plotly_json(self) -> dict:
+        return self._spec
+
+    def update_layout(self, dict1: dict | None = None, overwrite: bool = False, **kwargs: object) -> _Figure:
+        self._spec["layout"].update(dict1 or {}, **kwargs)
+        return self
 
 
 def side_by_side(titles: tuple[str, str], presentation: bool = False, gap: float = 0.08) -> dict:

@@ -22,12 +22,13 @@ from typing import Literal
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from nnviz.core.functions import ACTIVATIONS, Activation, saturated
-from nnviz.core.init import FLOAT_DTYPES, get_scheme, init_weight
+from nnviz.core.functions import ACTIVATIONS, SATURATION_TOL, Activation
+from nnviz.core.init import FLOAT_DTYPES, get_scheme, init_weight, scheme_scale
 from nnviz.lessons.frozen import read_only
 
 Array = NDArray[np.floating]
 Gradient = Literal["a", "z"]  # ∂loss/∂A or ∂loss/∂Z
+Histograms = Literal["activations", "gradients", "all"]
 
 ACTIVATION_IDS: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu")
 """The activations the experiment offers, ids of the activation table (nnviz.core.functions)."""
@@ -83,10 +84,10 @@ def drops_zeros(activation: str) -> bool:
 # ------------------------------------------------------------------------ experiment
 
 
-def _share_saturated(z: Array, activation: str) -> Array | None:
-    """Per-layer share of saturated units (|f'(z)| < 0.01), or None for activations without a plateau."""
-    act = ACTIVATIONS[activation]
-    return saturated(act, z).mean(axis=(1, 2)) if act.plateau else None
+def _share_saturated(slopes: Array, activation: str) -> Array | None:
+    """Per-layer share of saturated units (|f'(z)| < 0.01, the rule of nnviz.core.functions.saturated)
+    from the slopes f'(Z), or None for activations without a plateau."""
+    return (np.abs(slopes) < SATURATION_TOL).mean(axis=(1, 2)) if ACTIVATIONS[activation].plateau else None
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ class DepthStats:
 
 @dataclass(frozen=True)
 class InitExperiment:
-    """Everything one run produced; z, a, grad_a have shape (L, n_samples, width)."""
+    """Everything one run produced; z, a, grad_a, grad_z have shape (L, n_samples, width)."""
 
     scheme: str
     activation: str
@@ -113,6 +114,7 @@ class InitExperiment:
     z: Array
     a: Array
     grad_a: Array | None
+    grad_z: Array | None
     stats: DepthStats
 
 
@@ -142,6 +144,36 @@ def _checked_dtype(scheme: str, activation: str, dtype: DTypeLike, sizes: tuple[
     return dt
 
 
+def _streams(seed: int) -> list[np.random.SeedSequence]:
+    """Three independent streams from one seed: the input X, the weights, the top gradient G."""
+    return np.random.SeedSequence(seed).spawn(3)
+
+
+@lru_cache(maxsize=8)
+def _standard_normal_weights(shape: tuple[int, int, int], seed: int, dtype: np.dtype) -> tuple[Array, ...]:
+    """The weight stream's N(0, 1) draws, layer by layer (fan-ins n_in, width, width, …), read-only."""
+    n_in, width, layers = shape
+    rng = np.random.default_rng(_streams(seed)[1])
+    return read_only(tuple(rng.standard_normal((n_in if l == 0 else width, width), dtype=dtype)
+                           for l in range(layers)))
+
+
+def _weights(scheme: str, shape: tuple[int, int, int], seed: int, dtype: np.dtype,
+             **params: float | None) -> tuple[Array, ...]:
+    """Every layer's weights, drawn by ``scheme`` from the seed's weight stream.
+
+    Normal schemes scale the same N(0, 1) draws (exactly what init_weight draws), so a comparison
+    of several stds draws them once.
+    """
+    n_in, width, layers = shape
+    fans = [n_in if l == 0 else width for l in range(layers)]
+    if get_scheme(scheme).distribution == "normal":
+        base = _standard_normal_weights(shape, seed, dtype)
+        return tuple(b * dtype.type(scheme_scale(scheme, fan, width, **params)) for b, fan in zip(base, fans))
+    rng = np.random.default_rng(_streams(seed)[1])
+    return tuple(init_weight(scheme, fan, width, rng, dtype=dtype, **params) for fan in fans)
+
+
 def _forward(x: Array, weights: tuple[Array, ...], act: Activation) -> tuple[Array, Array]:
     """Pre-activations Z and activations A of every layer, shape (L, n_samples, width)."""
     z = np.empty((len(weights), x.shape[0], weights[0].shape[1]), dtype=x.dtype)
@@ -156,31 +188,32 @@ def _forward(x: Array, weights: tuple[Array, ...], act: Activation) -> tuple[Arr
     return z, a
 
 
-def _backward(z: Array, weights: tuple[Array, ...], act: Activation, g: Array) -> tuple[Array, Array]:
-    """∂loss/∂Aₗ of every layer (starting from ``g`` at the top) and the per-layer std of ∂loss/∂Zₗ."""
-    layers = len(weights)
-    grad_a = np.empty_like(z)
+def _backward(z: Array, weights: tuple[Array, ...], act: Activation, g: Array) -> tuple[Array, Array, Array]:
+    """∂loss/∂Aₗ and ∂loss/∂Zₗ of every layer (from ``g`` at the top), and the slopes f'(Zₗ).
+
+    Each slope is computed once: the backward pass, the saturated share and the histograms of
+    ∂loss/∂Z all use it.
+    """
+    grad_a, grad_z, slopes = np.empty_like(z), np.empty_like(z), np.empty_like(z)
     grad_a[-1] = g
-    grad_z_std = np.empty(layers)
-    for l in range(layers - 1, -1, -1):
-        dz = grad_a[l] * act.df(z[l])
-        grad_z_std[l] = dz.std(dtype=np.float64)
+    for l in range(len(weights) - 1, -1, -1):
+        slopes[l] = act.df(z[l])
+        np.multiply(grad_a[l], slopes[l], out=grad_z[l])
         if l:
             with np.errstate(over="ignore", invalid="ignore"):
-                np.matmul(dz, weights[l].T, out=grad_a[l - 1])
+                np.matmul(grad_z[l], weights[l].T, out=grad_a[l - 1])
             _check_range(grad_a[l - 1], "activation gradients", l)
-    return grad_a, grad_z_std
+    return grad_a, grad_z, slopes
 
 
-def _depth_stats(z: Array, a: Array, grad_a: Array | None, grad_z_std: Array | None, activation: str) -> DepthStats:
-    return DepthStats(
-        mean=a.mean(axis=(1, 2), dtype=np.float64),
-        std=a.std(axis=(1, 2), dtype=np.float64),
-        saturated=_share_saturated(z, activation),
-        dead=(a == 0).mean(axis=(1, 2)),
-        grad_std=None if grad_a is None else grad_a.std(axis=(1, 2), dtype=np.float64),
-        grad_z_std=grad_z_std,
-    )
+def _depth_stats(a: Array, slopes: Array, grad_a: Array | None, grad_z: Array | None,
+                 activation: str) -> DepthStats:
+    def std(values: Array | None) -> Array | None:
+        return None if values is None else values.std(axis=(1, 2), dtype=np.float64)
+
+    return DepthStats(mean=a.mean(axis=(1, 2), dtype=np.float64), std=std(a),
+                      saturated=_share_saturated(slopes, activation), dead=(a == 0).mean(axis=(1, 2)),
+                      grad_std=std(grad_a), grad_z_std=std(grad_z))
 
 
 def run_init_experiment(
@@ -205,18 +238,17 @@ def run_init_experiment(
     """
     dt = _checked_dtype(scheme, activation, dtype, (n_samples, n_in, layers, width))
     act = ACTIVATIONS[activation]
-    x_rng, w_rng, g_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
+    x_rng, _, g_rng = (np.random.default_rng(s) for s in _streams(seed))
     x = x_rng.standard_normal((n_samples, n_in), dtype=dt)
-    weights = tuple(
-        init_weight(scheme, n_in if l == 0 else width, width, w_rng, std=std, a=a, value=value, dtype=dt)
-        for l in range(layers)
-    )
+    weights = _weights(scheme, (n_in, width, layers), seed, dt, std=std, a=a, value=value)
     z, acts = _forward(x, weights, act)
-    grad_a = grad_z_std = None
     if backward:
-        grad_a, grad_z_std = _backward(z, weights, act, g_rng.standard_normal((n_samples, width), dtype=dt))
-    stats = _depth_stats(z, acts, grad_a, grad_z_std, activation)
-    return InitExperiment(scheme, activation, seed, x, weights, z, acts, grad_a, stats)
+        grad_a, grad_z, slopes = _backward(z, weights, act, g_rng.standard_normal((n_samples, width), dtype=dt))
+    else:
+        grad_a = grad_z = None
+        slopes = act.df(z)
+    stats = _depth_stats(acts, slopes, grad_a, grad_z, activation)
+    return InitExperiment(scheme, activation, seed, x, weights, z, acts, grad_a, grad_z, stats)
 
 
 # ------------------------------------------------------------------------ histograms
@@ -261,13 +293,18 @@ def layer_histograms(
     return LayerHistograms(np.array(counts, dtype=np.int64), np.linspace(lo, hi, bins + 1))
 
 
+def _finite(flat: Array) -> Array:
+    keep = np.isfinite(flat)
+    return flat if keep.all() else flat[keep]
+
+
 def symmetric_histograms(values_per_layer: Sequence[Array] | Array, bins: int = 30) -> LayerHistograms:
     """Histogram each layer's values over the same range [-m, m], m = max |value| over all layers.
 
     Meant for gradients, which are centred on 0. Non-finite values are not counted; an
     all-zero (or empty) input gets the range [-1, 1].
     """
-    finite = [np.ravel(v)[np.isfinite(np.ravel(v))] for v in values_per_layer]
+    finite = [_finite(np.ravel(v)) for v in values_per_layer]
     m = max((float(np.max(np.abs(v))) for v in finite if v.size), default=0.0)
     if not m > 0:
         m = 1.0
@@ -295,7 +332,8 @@ class InitSummary:
     ``activations`` uses the activation's bin range (`histogram_range`); ``activations_nonzero``
     (ReLU only, else None) counts the same bins with exact zeros left out. ``grad_a`` and
     ``grad_z`` are `symmetric_histograms` of ∂loss/∂Aₗ and ∂loss/∂Zₗ. ``values_per_layer`` =
-    n_samples × width, the total every histogram row's fractions refer to.
+    n_samples × width, the total every histogram row's fractions refer to. A summary made for one
+    view holds only that view's histograms (the others are None): they are most of the work.
     """
 
     scheme: str
@@ -305,10 +343,10 @@ class InitSummary:
     n_samples: int
     values_per_layer: int
     stats: DepthStats
-    activations: LayerHistograms
+    activations: LayerHistograms | None
     activations_nonzero: LayerHistograms | None
-    grad_a: LayerHistograms
-    grad_z: LayerHistograms
+    grad_a: LayerHistograms | None
+    grad_z: LayerHistograms | None
 
     @property
     def reduced(self) -> bool:
@@ -341,17 +379,18 @@ def summarise_init(
     seed: int = 0,
     std: float | None = None,
     bins: int = 30,
+    histograms: Histograms = "all",
 ) -> InitSummary:
     """Run the experiment with n_in = width (every layer has fan-in `width`) and summarise it.
 
-    ``n_samples=None`` takes `samples_for(layers, width)`. Raises OverflowError like
-    `run_init_experiment` when the values leave the float32 range. The arrays are read-only.
+    ``n_samples=None`` takes `samples_for(layers, width)`; ``histograms`` says which to count
+    ("activations", "gradients" or "all"). Raises OverflowError like `run_init_experiment` when
+    the values leave the float32 range. The arrays are read-only.
     """
     n = samples_for(layers, width) if n_samples is None else n_samples
     run = run_init_experiment(scheme, activation, n_samples=n, n_in=width, layers=layers, width=width,
                               seed=seed, std=std)
-    df = ACTIVATIONS[activation].df
-    grad_z = [run.grad_a[l] * df(run.z[l]) for l in range(layers)]
+    forward, backward = histograms in ("activations", "all"), histograms in ("gradients", "all")
     return read_only(InitSummary(
         scheme=scheme,
         activation=activation,
@@ -360,27 +399,28 @@ def summarise_init(
         n_samples=n,
         values_per_layer=n * width,
         stats=run.stats,
-        activations=layer_histograms(run.a, activation, bins),
-        activations_nonzero=layer_histograms(run.a, activation, bins, drop_zero=True) if drops_zeros(activation)
-        else None,
-        grad_a=symmetric_histograms(run.grad_a, bins),
-        grad_z=symmetric_histograms(grad_z, bins),
+        activations=layer_histograms(run.a, activation, bins) if forward else None,
+        activations_nonzero=layer_histograms(run.a, activation, bins, drop_zero=True)
+        if forward and drops_zeros(activation) else None,
+        grad_a=symmetric_histograms(run.grad_a, bins) if backward else None,
+        grad_z=symmetric_histograms(run.grad_z, bins) if backward else None,
     ))
 
 
 @lru_cache(maxsize=64)
-def init_summary(scheme: str, activation: str, layers: int, width: int, std: float | None) -> InitSummary | None:
+def init_summary(scheme: str, activation: str, layers: int, width: int, std: float | None,
+                 histograms: Histograms = "all") -> InitSummary | None:
     """`summarise_init` with the page's defaults, cached on every setting; None when the values overflow float32."""
     try:
-        return summarise_init(scheme, activation, layers=layers, width=width, std=std)
+        return summarise_init(scheme, activation, layers=layers, width=width, std=std, histograms=histograms)
     except OverflowError:
         return None
 
 
 def variant_summary(variant: str, activation: str, layers: int, width: int) -> InitSummary | None:
-    """`init_summary` of one comparison row (an id of VARIANTS)."""
+    """`init_summary` of one comparison row (an id of VARIANTS), with the activations' histograms only."""
     v = VARIANTS[variant]
-    return init_summary(v.scheme, activation, layers, width, v.std)
+    return init_summary(v.scheme, activation, layers, width, v.std, "activations")
 
 
 # -------------------------------------------------------------------------- symmetry

@@ -220,8 +220,8 @@ def outcome(spec: SurfaceSpec, start: Point, run: Run, steps: int, noise: float,
     """``run`` for ``steps`` updates from ``start`` (seeded gradient noise, an optional schedule)."""
     surface = build_surface(spec)
     path = run_path(surface.gradient_at, start, make_optimizer(run.name, **dict(run.hyper)), steps,
-                    f=surface.value_at, noise_std=noise, seed=seed,
-                    schedule=None if schedule is None else schedule.schedule())
+                    noise_std=noise, seed=seed, schedule=None if schedule is None else schedule.schedule())
+    path = replace(path, values=np.asarray(surface.f(path.points[:, 0], path.points[:, 1]), dtype=float))
     exit_at = first_exit(path.points, surface.xlim, surface.ylim)
     shown = path.points if exit_at is None else path.points[: exit_at + 1]
     return Outcome(run, _freeze_path(path), shown, exit_at)

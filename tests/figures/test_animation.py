@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from nnviz.figures.animation import AnimationLabels, add_controls, frame_steps, frames_within
+from nnviz.figures.animation import (
+    AnimationLabels,
+    add_controls,
+    frame_steps,
+    frames_within,
+)
 
 
 @pytest.mark.parametrize(("last", "most", "expected"), [(0, 100, [0]), (5, 100, [0, 1, 2, 3, 4, 5]),

@@ -453,7 +453,8 @@ def test_variant_summary_uses_the_variant_scheme_and_std() -> None:
     # ReLU is positively homogeneous and the weights are 10× apart on the same draws: every
     # activation (so every std) is exactly 10^L times larger, up to float32 rounding
     np.testing.assert_allclose(one.stats.std / tenth.stats.std, 10.0 ** np.arange(1, 6), rtol=1e-4)
-    assert lesson.variant_summary("book_he", "relu", 5, 100) is lesson.init_summary("book_he", "relu", 5, 100, None)
+    assert lesson.variant_summary("book_he", "relu", 5, 100) is lesson.init_summary("book_he", "relu", 5, 100, None,
+                                                                              "activations")
     golden = {"std1": ("0.459", "0.1", "0.0861"), "std001": ("0.0248", "0.25", "9.7e-08"),
               "book_xavier": ("0.207", "0.235", "0.000658")}
     for variant, (first_std, grad_last, grad_first) in golden.items():
@@ -489,3 +490,22 @@ def test_equal_start_loss_is_that_of_one_unit() -> None:
 
 
 XOR = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+
+
+def test_a_summary_counts_only_the_histograms_its_view_shows() -> None:
+    forward = lesson.init_summary("book_he", "relu", 5, 100, None, "activations")
+    backward = lesson.init_summary("book_he", "relu", 5, 100, None, "gradients")
+    full = lesson.init_summary("book_he", "relu", 5, 100, None)
+    assert forward.grad_a is None and forward.grad_z is None and backward.activations is None
+    np.testing.assert_array_equal(forward.activations.counts, full.activations.counts)
+    np.testing.assert_array_equal(backward.grad_z.counts, full.grad_z.counts)
+    np.testing.assert_array_equal(forward.stats.grad_z_std, full.stats.grad_z_std)
+
+
+def test_normal_schemes_scale_the_same_draws_as_init_weight() -> None:
+    """The weights come from one cached N(0, 1) stream per seed: the same numbers init_weight draws."""
+    from nnviz.core.init import init_weight
+    e = run_init_experiment("book_xavier", "tanh", n_samples=10, n_in=30, layers=3, width=20, seed=4)
+    rng = np.random.default_rng(np.random.SeedSequence(4).spawn(3)[1])
+    for l, w in enumerate(e.weights):
+        np.testing.assert_array_equal(w, init_weight("book_xavier", 30 if l == 0 else 20, 20, rng, dtype=np.float32))
