@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -62,9 +63,48 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def start_class(processes: int) -> tuple[list[subprocess.Popen], str]:
-    """One server, or ``processes`` servers behind nginx (deploy/nnviz-class), and the URL to use."""
+def children(pid: int) -> list[int]:
+    """The processes ``pid`` started (and theirs), from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == pid:
+            child = int(stat.parent.name)
+            found += [child, *children(child)]
+    return found
+
+
+def start_class(processes: int) -> tuple[subprocess.Popen, list[int], str]:
+    """One server, or ``processes`` servers behind nginx (deploy/nnviz-class); the process to stop,
+    the Streamlit processes to watch, and the URL students use."""
     if processes == 1:
         process, url = start()
-        return [process], url
-    raise NotImplementedError("several processes need deploy/")
+        return process, [process.pid], url
+    port = free_port()
+    process = subprocess.Popen([str(ROOT / "deploy" / "nnviz-class"), "--processes", str(processes),
+                                "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    wait_healthy(url, 120)
+    streamlits = [c for c in children(process.pid) if b"streamlit" in Path(f"/proc/{c}/cmdline").read_bytes()]
+    return process, streamlits, url
+
+
+def stop(process: subprocess.Popen, pids: list[int]) -> None:
+    """Stop what start_class started: the launcher's whole process group, then any straggler."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
