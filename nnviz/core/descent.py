@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -48,6 +49,11 @@ class DescentPath:
         return len(self.xs) - 1
 
 
+def _norm(v: FloatArray) -> float:
+    """|v| for a real vector, as np.linalg.norm computes it (√(v·v)), without its overhead."""
+    return math.sqrt(float(v.dot(v)))
+
+
 def descent_path(
     grad_fn: Callable[[FloatArray], ArrayLike],
     x0: ArrayLike,
@@ -85,10 +91,10 @@ def descent_path(
                     status, stopped_at = "diverged", k
                     break
             g = np.asarray(grad_fn(x), dtype=np.float64).reshape(x.shape)
-            g_norm = float(np.linalg.norm(g))
+            g_norm = _norm(g)
             xs.append(x)
             grad_norms.append(g_norm)
-            if not np.linalg.norm(x) <= bound:
+            if not _norm(x) <= bound:
                 status, stopped_at = "diverged", k
                 break
             if g_norm <= tol:

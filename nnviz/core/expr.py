@@ -93,12 +93,16 @@ class Expression:
 
     def __call__(self, *values: np.ndarray | float) -> np.ndarray:
         """Evaluate on arrays (broadcast together); undefined points give NaN or ±inf."""
-        arrays = np.broadcast_arrays(*[np.asarray(v, dtype=float) for v in values])
+        arrays = [np.asarray(v, dtype=float) for v in values]
+        if any(a.shape != arrays[0].shape for a in arrays[1:]):
+            arrays = np.broadcast_arrays(*arrays)
         with np.errstate(all="ignore"):
             result = np.asarray(self._numpy(*arrays))
         if np.iscomplexobj(result):
             result = np.where(np.imag(result) == 0, np.real(result), np.nan)
         shape = arrays[0].shape if arrays else ()
+        if result.shape == shape:
+            return np.array(result, dtype=float)  # a copy: f(x) = x must not hand back the input
         return np.broadcast_to(result.astype(float), shape).copy()
 
     def diff(self, variable: str) -> "Expression":

@@ -41,7 +41,7 @@ STDS: tuple[str, ...] = ("0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "0.5", 
 GRADIENTS: tuple[Gradient, ...] = ("a", "z")
 """The gradients whose histograms the page shows, as option ids."""
 BOOK_SAMPLES = 1000  # the book's number of input samples
-SAMPLE_BUDGET = 1_000_000  # layers × width × samples per run: keeps a run of a deep, wide net short
+SAMPLE_BUDGET = 500_000  # layers × width × samples per run: the book's 5 × 100 × 1000, and no more
 
 
 @dataclass(frozen=True)
@@ -316,7 +316,7 @@ def samples_for(layers: int, width: int, budget: int = SAMPLE_BUDGET, low: int =
                 high: int = BOOK_SAMPLES) -> int:
     """How many input samples to use so that layers × width × samples stays near ``budget``.
 
-    The book's 1000 samples up to 5 × 200 or 10 × 100; fewer for deeper or wider nets,
+    The book's 1000 samples up to 5 × 100 (or 10 × 50); fewer for deeper or wider nets,
     never fewer than ``low`` (a 20 × 500 net gets 100 samples: 50 000 values per layer).
     """
     return int(min(high, max(low, budget // max(1, layers * width))))

@@ -333,7 +333,7 @@ def test_symmetry_demo_bad_init():
 def test_samples_for_keeps_the_book_default_and_bounds_deep_wide_nets() -> None:
     assert samples_for(5, 100) == 1000
     assert samples_for(20, 500) == 100
-    assert samples_for(20, 100) == SAMPLE_BUDGET // 2000 == 500
+    assert samples_for(20, 100) == SAMPLE_BUDGET // 2000 == 250
     assert samples_for(1, 10) == 1000 and samples_for(20, 10_000) == 100
 
 
