@@ -277,7 +277,7 @@ def internals_view(s: Setup) -> None:
     chosen = [r.name for r in s.runs]
     pick = w.choice("inspect", t("optimizers.inspect"), chosen, chosen[0], format_func=name, kind="segmented")
     r = s.runs[chosen.index(pick)] if pick in chosen else s.runs[0]
-    result = lesson.outcome(s.spec, s.start, r, s.steps, s.noise, s.seed)
+    result = lesson.outcome(s.spec, s.start, r, s.steps, s.noise, s.seed, internals=True)
     label = name(r.name)
     race_chart(s, [result], [label], [NAMES.index(r.name)], alt=t("optimizers.alt_race", names=label),
                caption=None, extra={"inspect": r.name})

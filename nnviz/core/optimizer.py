@@ -335,12 +335,14 @@ def run_path(
     noise_std: float = 0.0,
     seed: int | None = None,
     schedule: Schedule | None = None,
+    internals: bool = True,
 ) -> OptimizerPath:
     """Run ``steps`` updates from ``start``; stop at the first non-finite or out-of-bound iterate.
 
     The optimizer keeps its state across calls: pass a fresh one for a fresh run.
     Gaussian noise N(0, noise_std²) is added to every gradient coordinate.
     With a ``schedule``, update k (1-based) uses the rate ``schedule(k − 1)``.
+    ``internals=False`` records only the iterates and rates (grads, steps and state stay empty).
     """
     w = np.array(start, dtype=float).ravel()
     params = {"w": w}
@@ -360,11 +362,12 @@ def run_path(
                 diverged_at = k
                 break
             points.append(w.copy())
-            grads.append(g)
             lrs.append(optimizer.lr)
-            deltas.append(optimizer.last_step["w"].copy())
-            for n, arr in optimizer.state["w"].items():
-                snaps[n].append(arr.copy())
+            if internals:
+                grads.append(g)
+                deltas.append(optimizer.last_step["w"].copy())
+                for n, arr in optimizer.state["w"].items():
+                    snaps[n].append(arr.copy())
         pts = np.array(points)
         values = None if f is None else np.array([f(p) for p in pts], dtype=float)
     empty = np.empty((0, w.size))

@@ -216,11 +216,13 @@ def _freeze_path(path: OptimizerPath) -> OptimizerPath:
 
 @lru_cache(maxsize=512)
 def outcome(spec: SurfaceSpec, start: Point, run: Run, steps: int, noise: float, seed: int,
-            schedule: ScheduleSpec | None = None) -> Outcome:
-    """``run`` for ``steps`` updates from ``start`` (seeded gradient noise, an optional schedule)."""
+            schedule: ScheduleSpec | None = None, internals: bool = False) -> Outcome:
+    """``run`` for ``steps`` updates from ``start`` (seeded gradient noise, an optional schedule);
+    the gradients, steps and optimizer state of every update only with ``internals``."""
     surface = build_surface(spec)
     path = run_path(surface.gradient_at, start, make_optimizer(run.name, **dict(run.hyper)), steps,
-                    noise_std=noise, seed=seed, schedule=None if schedule is None else schedule.schedule())
+                    noise_std=noise, seed=seed, schedule=None if schedule is None else schedule.schedule(),
+                    internals=internals)
     path = replace(path, values=np.asarray(surface.f(path.points[:, 0], path.points[:, 1]), dtype=float))
     exit_at = first_exit(path.points, surface.xlim, surface.ylim)
     shown = path.points if exit_at is None else path.points[: exit_at + 1]

@@ -371,6 +371,15 @@ def test_run_path_shapes_and_internals() -> None:
     assert path.status == "ok" and path.diverged_at is None
 
 
+def test_run_path_without_internals_walks_the_same_path() -> None:
+    full = run_path(book_grad, [-7.0, 2.0], Adam(lr=0.3), 30, f=book_f)
+    lean = run_path(book_grad, [-7.0, 2.0], Adam(lr=0.3), 30, f=book_f, internals=False)
+    np.testing.assert_array_equal(lean.points, full.points)
+    np.testing.assert_array_equal(lean.lrs, full.lrs)
+    assert lean.grads.shape == (0, 2) and lean.steps.shape == (0, 2)
+    assert all(arr.shape[0] == 0 for arr in lean.state.values())
+
+
 def test_run_path_sgd_on_quadratic_matches_closed_form() -> None:
     path = run_path(lambda w: 2 * w, [3.0], SGD(lr=0.02), 100)
     assert path.points[-1, 0] == pytest.approx(0.0506110, abs=5e-8)  # digest §3 golden

@@ -31,9 +31,9 @@ def book_run(name: str, steps: int = 30, **hyper: float):
     return run_path(BOOK.gradient_at, BOOK.start, opt, steps, f=BOOK.value_at)
 
 
-def book_outcome(name: str, steps: int = 30, **hyper: float) -> lesson.Outcome:
+def book_outcome(name: str, steps: int = 30, internals: bool = False, **hyper: float) -> lesson.Outcome:
     run = Run.of(name, dict(Run.defaults(name, BOOK_LRS[name]).hyper) | hyper)
-    return lesson.outcome(ELONGATED, BOOK.start, run, steps, 0.0, 0)
+    return lesson.outcome(ELONGATED, BOOK.start, run, steps, 0.0, 0, internals=internals)
 
 
 def test_steps_to_tolerance() -> None:
@@ -182,7 +182,7 @@ def test_contraction_checks_against_closed_forms() -> None:
 
 
 def test_internals_columns_follow_the_adagrad_rule() -> None:
-    path = book_outcome("adagrad").path
+    path = book_outcome("adagrad", internals=True).path
     columns = lesson.internals_columns(path, "eff")
     g = np.array([-0.7, 4.0])
     rate = 1.5 / (np.sqrt(g * g) + 1e-7)
