@@ -48,6 +48,14 @@ class DescentPath:
         """Number of completed steps shown in xs."""
         return len(self.xs) - 1
 
+    def first(self, steps: int) -> DescentPath:
+        """The path of the first ``steps`` steps: what the same run with ``steps`` returns, as views."""
+        if self.stopped_at is not None and self.stopped_at <= steps:
+            return self
+        rows = slice(0, steps + 1)
+        return DescentPath(self.xs[rows], None if self.fs is None else self.fs[rows], self.grad_norms[rows],
+                           "max_steps", None)
+
 
 def _norm(v: FloatArray) -> float:
     """|v| for a real vector, as np.linalg.norm computes it (√(v·v)), without its overhead."""

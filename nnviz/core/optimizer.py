@@ -319,6 +319,26 @@ class OptimizerPath:
     diverged_at: int | None
     lrs: np.ndarray = field(default_factory=lambda: np.empty(0))
 
+    def first(self, steps: int) -> OptimizerPath:
+        """The path of the first ``steps`` updates: what `run_path` returns for ``steps``, as views.
+
+        A run is its own prefix (the noise is drawn step by step), so one long run answers
+        every shorter one.
+        """
+        if self.diverged_at is not None and self.diverged_at <= steps:
+            return self
+        done = min(steps, len(self.points) - 1)
+        return OptimizerPath(
+            points=self.points[: done + 1],
+            values=None if self.values is None else self.values[: done + 1],
+            grads=self.grads[:done],
+            steps=self.steps[:done],
+            state={n: a[:done] for n, a in self.state.items()},
+            status="ok",
+            diverged_at=None,
+            lrs=self.lrs[:done],
+        )
+
 
 def _escaped(x: np.ndarray, bound: float) -> bool:
     """Whether an iterate left the bound or stopped being finite (plain floats: x has a few entries)."""

@@ -49,12 +49,14 @@ from nnviz.core.surfaces import (
     surface_grid,
 )
 from nnviz.lessons.frozen import read_only
+from nnviz.lessons.runs import run_length
 
 FloatArray = NDArray[np.float64]
 MAX_TABLE_ROWS = 201  # iterates listed in an iteration table: x_0 … x_200
 CURVE_POINTS = 600  # grid of a drawn f(x)
 GRID_N = 100  # grid of a contour map (n × n)
 LOSS_POINTS = 300  # grid of the drawn loss curve L(w)
+STEP_CHUNK = 25  # 2-D runs are computed to a multiple of this and cut (nnviz.lessons.runs); the default 100 exactly
 SLOPE_WINDOW: Window = (-1.0, 3.0)  # w shown for the model y = w·x (the w₀ slider's range)
 CONVERGING: frozenset[Regime] = frozenset({"slow", "fastest", "oscillating"})
 AdviceKind = Literal["quadratic", "local", "none", "generic"]
@@ -346,7 +348,17 @@ def choose_starts(typed: str, grid9: bool, surface: Surface) -> Starts:
 @lru_cache(maxsize=128)
 def descend_many_cached(surface: Surface, starts: tuple[tuple[float, float], ...], lr: float, steps: int,
                         mode: StepMode = "plain", tol: float = 1e-8) -> tuple[DescentPath, ...]:
-    """descend_many for hashable arguments (preset or cached surfaces), cached; arrays read-only."""
+    """descend_many for hashable arguments (preset or cached surfaces), cached; arrays read-only.
+
+    Computed to `run_length` and cut: a steps slider moves for free within what already ran.
+    """
+    longer = _descend_many_cached(surface, starts, lr, run_length(steps, STEP_CHUNK), mode, tol)
+    return tuple(p.first(steps) for p in longer)
+
+
+@lru_cache(maxsize=64)
+def _descend_many_cached(surface: Surface, starts: tuple[tuple[float, float], ...], lr: float, steps: int,
+                         mode: StepMode, tol: float) -> tuple[DescentPath, ...]:
     return tuple(read_only(p) for p in descend_many(surface, starts, lr, steps, mode, tol))
 
 

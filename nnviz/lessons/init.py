@@ -158,6 +158,16 @@ def _standard_normal_weights(shape: tuple[int, int, int], seed: int, dtype: np.d
                            for l in range(layers)))
 
 
+@lru_cache(maxsize=8)
+def _input_and_top_gradient(shape: tuple[int, int, int], seed: int, dtype: np.dtype) -> tuple[Array, Array]:
+    """X (n_samples × n_in) and G (n_samples × width) from their own streams, read-only: every
+    scheme of a comparison sees the same draws, drawn once."""
+    n_samples, n_in, width = shape
+    x_rng, _, g_rng = (np.random.default_rng(s) for s in _streams(seed))
+    return read_only((x_rng.standard_normal((n_samples, n_in), dtype=dtype),
+                      g_rng.standard_normal((n_samples, width), dtype=dtype)))
+
+
 def _weights(scheme: str, shape: tuple[int, int, int], seed: int, dtype: np.dtype,
              **params: float | None) -> tuple[Array, ...]:
     """Every layer's weights, drawn by ``scheme`` from the seed's weight stream.
@@ -238,12 +248,11 @@ def run_init_experiment(
     """
     dt = _checked_dtype(scheme, activation, dtype, (n_samples, n_in, layers, width))
     act = ACTIVATIONS[activation]
-    x_rng, _, g_rng = (np.random.default_rng(s) for s in _streams(seed))
-    x = x_rng.standard_normal((n_samples, n_in), dtype=dt)
+    x, g = _input_and_top_gradient((n_samples, n_in, width), seed, dt)
     weights = _weights(scheme, (n_in, width, layers), seed, dt, std=std, a=a, value=value)
     z, acts = _forward(x, weights, act)
     if backward:
-        grad_a, grad_z, slopes = _backward(z, weights, act, g_rng.standard_normal((n_samples, width), dtype=dt))
+        grad_a, grad_z, slopes = _backward(z, weights, act, g)
     else:
         grad_a = grad_z = None
         slopes = act.df(z)

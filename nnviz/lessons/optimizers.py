@@ -34,6 +34,7 @@ from nnviz.core.surfaces import (
     surface_grid,
 )
 from nnviz.lessons.frozen import read_only
+from nnviz.lessons.runs import run_length
 
 Array = np.ndarray
 Point = tuple[float, float]
@@ -214,19 +215,31 @@ def _freeze_path(path: OptimizerPath) -> OptimizerPath:
     return replace(path, state=MappingProxyType(dict(path.state)))
 
 
+STEP_CHUNK = 32  # runs are computed to a multiple of this and cut (nnviz.lessons.runs); the book's 30 → 32
+
+
 @lru_cache(maxsize=512)
 def outcome(spec: SurfaceSpec, start: Point, run: Run, steps: int, noise: float, seed: int,
             schedule: ScheduleSpec | None = None, internals: bool = False) -> Outcome:
     """``run`` for ``steps`` updates from ``start`` (seeded gradient noise, an optional schedule);
     the gradients, steps and optimizer state of every update only with ``internals``."""
+    longer = run_length(steps, STEP_CHUNK)
+    path = _freeze_path(_path(spec, start, run, longer, noise, seed, schedule, internals).first(steps))
+    surface = build_surface(spec)
+    exit_at = first_exit(path.points, surface.xlim, surface.ylim)
+    shown = path.points if exit_at is None else path.points[: exit_at + 1]
+    return Outcome(run, path, shown, exit_at)
+
+
+@lru_cache(maxsize=128)
+def _path(spec: SurfaceSpec, start: Point, run: Run, steps: int, noise: float, seed: int,
+          schedule: ScheduleSpec | None, internals: bool) -> OptimizerPath:
     surface = build_surface(spec)
     path = run_path(surface.gradient_at, start, make_optimizer(run.name, **dict(run.hyper)), steps,
                     noise_std=noise, seed=seed, schedule=None if schedule is None else schedule.schedule(),
                     internals=internals)
     path = replace(path, values=np.asarray(surface.f(path.points[:, 0], path.points[:, 1]), dtype=float))
-    exit_at = first_exit(path.points, surface.xlim, surface.ylim)
-    shown = path.points if exit_at is None else path.points[: exit_at + 1]
-    return Outcome(run, _freeze_path(path), shown, exit_at)
+    return _freeze_path(path)
 
 
 def outcomes(setup: Setup) -> tuple[Outcome, ...]:

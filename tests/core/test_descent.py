@@ -188,3 +188,18 @@ def test_descend_many_stops_each_start_on_its_own():
     k = next(k for k in range(50) if np.hypot(1e7, 1e7) * 1.4**k > 1e8)  # |1 − 2·1.2| = 1.4
     assert mixed[1].status == "diverged" and mixed[1].stopped_at == k == 6
     assert mixed[0].status == "max_steps" and len(mixed[0].xs) == 51  # the other start runs on
+
+
+@pytest.mark.parametrize(("lr", "tol"), [(0.001, 1e-8), (0.01, 1e-8), (0.2, 1e-3), (0.6, 1e-8)])
+@pytest.mark.parametrize("steps", [0, 1, 7, 30, 80])
+def test_the_first_steps_of_a_long_descent_are_the_short_descent(lr: float, tol: float, steps: int) -> None:
+    surface = get_surface("himmelblau")
+
+    def run(n: int) -> DescentPath:
+        return descent_path(surface.gradient_at, (-1.0, 0.5), lr, n, f=surface.value_at, tol=tol)
+
+    short, prefix = run(steps), run(80).first(steps)
+    np.testing.assert_array_equal(prefix.xs, short.xs)
+    np.testing.assert_array_equal(prefix.fs, short.fs)
+    np.testing.assert_array_equal(prefix.grad_norms, short.grad_norms)
+    assert (prefix.status, prefix.stopped_at) == (short.status, short.stopped_at)

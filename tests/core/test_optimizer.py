@@ -19,6 +19,7 @@ from nnviz.core.optimizer import (
     Momentum,
     Nesterov,
     Optimizer,
+    OptimizerPath,
     RMSprop,
     hyper_params,
     make_optimizer,
@@ -378,6 +379,30 @@ def test_run_path_without_internals_walks_the_same_path() -> None:
     np.testing.assert_array_equal(lean.lrs, full.lrs)
     assert lean.grads.shape == (0, 2) and lean.steps.shape == (0, 2)
     assert all(arr.shape[0] == 0 for arr in lean.state.values())
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"])
+@pytest.mark.parametrize("steps", [0, 1, 17, 40])
+def test_the_first_updates_of_a_long_run_are_the_short_run(name: str, steps: int) -> None:
+    def run(n: int) -> OptimizerPath:
+        return run_path(book_grad, [-7.0, 2.0], make_optimizer(name, lr=0.3), n, f=book_f, noise_std=0.5, seed=3)
+
+    short, prefix = run(steps), run(40).first(steps)
+    for field in ("points", "values", "grads", "steps", "lrs"):
+        np.testing.assert_array_equal(getattr(prefix, field), getattr(short, field))
+    assert prefix.state.keys() == short.state.keys()
+    for n in short.state:
+        np.testing.assert_array_equal(prefix.state[n], short.state[n])
+    assert (prefix.status, prefix.diverged_at) == (short.status, short.diverged_at)
+
+
+def test_the_first_updates_of_a_diverged_run() -> None:
+    long = run_path(lambda w: 2 * w, [3.0], SGD(lr=1.5), 100)  # diverges at update 19
+    for steps in (5, 18, 19, 60):
+        short = run_path(lambda w: 2 * w, [3.0], SGD(lr=1.5), steps)
+        prefix = long.first(steps)
+        np.testing.assert_array_equal(prefix.points, short.points)
+        assert (prefix.status, prefix.diverged_at) == (short.status, short.diverged_at)
 
 
 def test_run_path_sgd_on_quadratic_matches_closed_form() -> None:

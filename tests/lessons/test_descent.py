@@ -326,3 +326,14 @@ def test_fit_line_bound_from_the_hessian_raw_and_standardised():
     assert std.optimum == pytest.approx((0.4579896907216494, 0.2501288659793819))
     assert abs(std.path.xs[-1, 0] - std.optimum[0]) < 1e-4 < abs(raw.path.xs[-1, 0] - raw.optimum[0])
     np.testing.assert_allclose(std.landscape.path[:, 0], std.params[:, 0] * NOTES_X.std())
+
+
+@pytest.mark.parametrize("steps", [1, 24, 25, 26, 100, 200])
+def test_two_d_runs_cut_from_a_longer_cached_run_are_the_runs_themselves(steps: int) -> None:
+    surface = get_surface("himmelblau")
+    starts = ((-1.0, 0.5), (4.0, 4.0), (0.0, 0.0))
+    cut = lab.descend_many_cached(surface, starts, 0.01, steps, "plain", 0.0)
+    for start, path in zip(starts, cut):
+        direct = descent_path(surface.gradient_at, start, 0.01, steps, f=surface.value_at, tol=0.0)
+        np.testing.assert_allclose(path.xs, direct.xs, rtol=1e-12, atol=1e-12)
+        assert len(path.xs) == steps + 1 and path.status == direct.status == "max_steps"

@@ -230,3 +230,14 @@ def test_the_book_figure_is_the_books() -> None:
     assert book.optimizers == ("sgd", "momentum", "adagrad", "adam") and book.steps == 30
     assert dict(book.lrs) == {"sgd": 0.95, "momentum": 0.1, "nesterov": 0.1, "adagrad": 1.5, "rmsprop": 0.1, "adam": 0.3}
     assert lesson.build_surface(SurfaceSpec(book.surface)).start == (-7.0, 2.0)
+
+
+@pytest.mark.parametrize("steps", [1, 30, 32, 33, 300])
+def test_an_outcome_cut_from_a_longer_cached_run_is_the_run_itself(steps: int) -> None:
+    run = Run.defaults("adam", 0.3)
+    o = lesson.outcome(ELONGATED, BOOK.start, run, steps, 0.4, 5)
+    direct = run_path(BOOK.gradient_at, BOOK.start, make_optimizer("adam", **dict(run.hyper)), steps,
+                      f=BOOK.value_at, noise_std=0.4, seed=5)
+    np.testing.assert_array_equal(o.path.points, direct.points)
+    np.testing.assert_allclose(o.path.values, direct.values, rtol=1e-15)
+    assert len(o.path.points) == steps + 1 and o.path.status == direct.status
