@@ -42,7 +42,7 @@ def start(port: int | None = None, *extra: str) -> tuple[subprocess.Popen, str]:
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
          *extra],
-        cwd=ROOT, stdout=log, stderr=log,
+        cwd=ROOT, stdout=log, stderr=log, start_new_session=True,  # its own group: stop() ends it whole
     )
     url = f"http://127.0.0.1:{port}"
     wait_healthy(url)

@@ -21,6 +21,7 @@ import asyncio
 import random
 import re
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 import websockets
@@ -66,6 +67,14 @@ class Stats:
     errors: list[str] = field(default_factory=list)
 
 
+@dataclass
+class RunRecord:
+    """What one script run drew: whether it was a fragment run, and its new elements by kind."""
+
+    fragment: bool
+    elements: Counter[str] = field(default_factory=Counter)
+
+
 class Client:
     """One browser tab on one page of the app."""
 
@@ -78,6 +87,7 @@ class Client:
         self.states: dict[str, WidgetState] = {}
         self.stats = Stats()
         self.progress = ""
+        self.runs: list[RunRecord] = []
         self._cache: dict[str, ForwardMsg] = {}
         self._finished = asyncio.Event()
         self._fragment: tuple[str, float] | None = None
@@ -115,6 +125,10 @@ class Client:
         else:
             state.double_array_value.data.append(float(value))
         self.states[widget.id] = state
+        return await self._run()
+
+    async def rerun(self) -> float:
+        """Rerun the page as it stands (what pressing R in the browser does)."""
         return await self._run()
 
     async def click(self, key: str) -> float:
@@ -167,6 +181,8 @@ class Client:
                 return
             msg = self._cache[msg.ref_hash]
         kind = msg.WhichOneof("type")
+        if kind == "new_session":
+            self.runs.append(RunRecord(fragment=bool(msg.metadata.run.fragment_ids)))
         if kind == "navigation":
             self.page_hash = msg.navigation.page_script_hash
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
@@ -180,6 +196,8 @@ class Client:
 
     def _element(self, element: object) -> None:
         kind = element.WhichOneof("type")
+        if self.runs:
+            self.runs[-1].elements[kind] += 1
         if kind == "exception":
             self.stats.errors.append(element.exception.message)
         elif kind == "progress":

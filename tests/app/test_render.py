@@ -4,11 +4,14 @@ still opens."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from urllib.parse import parse_qs, urlsplit
 
 import plotly.graph_objects as go
 import pytest
 
+import nnviz.lessons
 from tests.app.conftest import assert_clean, figures, open_page
 from tests.links import SHARED_LINKS, VIEWS
 
@@ -42,3 +45,28 @@ def test_shared_links_keep_working(link: str) -> None:
     assert not at.error, [e.value for e in at.error]
     assert at.title
     assert figures(at) or link.startswith("home")
+
+
+def clear_lesson_caches() -> int:
+    """Empty every lru_cache of nnviz.lessons; how many there were."""
+    cleared = 0
+    for info in pkgutil.iter_modules(nnviz.lessons.__path__, "nnviz.lessons."):
+        for value in vars(importlib.import_module(info.name)).values():
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
+                cleared += 1
+    return cleared
+
+
+# steps sliders are answered from longer cached runs (nnviz.lessons.runs): off the chunk on purpose
+CACHED_VIEWS = [(name, link) for name, link, charts in VIEWS if charts] + [
+    ("optimizers-37-steps", "optimizers?steps=37"), ("descent-2d-37-steps", "descent?view=2d&steps2=37"),
+]
+
+
+@pytest.mark.parametrize(("name", "link"), CACHED_VIEWS, ids=[v[0] for v in CACHED_VIEWS])
+def test_cached_lessons_draw_the_same_figures_as_fresh_ones(name: str, link: str) -> None:
+    assert clear_lesson_caches() > 20
+    fresh = figures(open_link(link))
+    again = figures(open_link(link))
+    assert fresh and again == fresh
