@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnviz.core.functions import LEAKY_SLOPE, leaky_relu, leaky_relu_grad, relu, sigmoid, softmax, tanh
-from nnviz.core.losses import cross_entropy_error
+from nnviz.core.losses import cross_entropy_error, softmax_with_loss_backward
 
 Array = np.ndarray
 
@@ -169,15 +169,9 @@ class SoftmaxWithLoss:
         return self.loss
 
     def backward(self, dout: float = 1.0) -> Array:
-        y = self.y.reshape(-1, self.y.shape[-1])
-        batch = y.shape[0]
-        if self.t.size == y.size:
-            dx = y - self.t.reshape(y.shape).astype(y.dtype, copy=False)
-        else:
-            dx = y.copy()
-            dx[np.arange(batch), self.t.reshape(batch)] -= 1
-        dx *= dout / batch
-        return dx.reshape(self.y.shape)
+        grad = softmax_with_loss_backward(self.y, self.t)
+        grad *= dout
+        return grad
 
 
 ACTIVATION_LAYERS: dict[str, type[Relu | LeakyRelu | Sigmoid | Tanh]] = {

@@ -1,7 +1,9 @@
-"""Least-squares line fitting by closed form and by gradient descent (the notes' 11 points)."""
+"""Line fitting to the notes' 11 points: least squares by closed form and by gradient descent, and
+descent under any loss of the predictions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -147,3 +149,31 @@ def regression_hessian(x: ArrayLike, fit_intercept: bool, standardize_x: bool = 
     if not fit_intercept:
         return np.array([[float(np.dot(x, x))]])
     return np.array([[float(np.dot(x, x)), float(x.sum())], [float(x.sum()), float(x.size)]])
+
+
+def line_descent(
+    x: ArrayLike,
+    y: ArrayLike,
+    prediction_grad: Callable[[FloatArray, FloatArray], FloatArray],
+    lr: float,
+    steps: int,
+    w0: float = 0.0,
+    b0: float = 0.0,
+) -> DescentPath:
+    """Gradient descent on (w, b) for any loss L(ŷ, y) of the predictions ŷ = w·x + b.
+
+    ``prediction_grad(ŷ, y)`` is ∂L/∂ŷ (e.g. ``nnviz.core.losses.huber_loss_grad``); the chain rule
+    gives ∂L/∂w = Σ gᵢ zᵢ and ∂L/∂b = Σ gᵢ. The descent runs on standardised z = (x − mean)/std,
+    where a mean loss is well conditioned, and the path is mapped back to the original (w, b);
+    fs is None and grad_norms are |∇L| in the standardised coordinates.
+    """
+    x, y = _data(x, y)
+    z, mean, std = standardize(x)
+
+    def grad(p: FloatArray) -> FloatArray:
+        g = prediction_grad(p[0] * z + p[1], y)
+        return np.array([float(np.dot(g, z)), float(np.sum(g))])
+
+    run = descent_path(grad, np.array(to_standardized_params(w0, b0, mean, std)), lr, steps, tol=0.0)
+    w, b = to_original_params(run.xs[:, 0], run.xs[:, 1], mean, std)
+    return replace(run, xs=np.column_stack([w, b]))

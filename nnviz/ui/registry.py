@@ -25,6 +25,7 @@ class PageInfo:
 HOME = PageInfo("home", "", ":material/home:")
 PAGES = [
     PageInfo("activations", "basics", ":material/show_chart:"),
+    PageInfo("losses", "basics", ":material/target:"),
     PageInfo("gradients", "calculus", ":material/explore:"),
     PageInfo("descent", "optimization", ":material/downhill_skiing:"),
     PageInfo("init", "training", ":material/grain:"),
