@@ -20,6 +20,7 @@ N_LOGITS = 3
 LOGIT_DEFAULTS = (0.3, 2.9, 4.0)
 CONFIDENT_WRONG = {"z1": 6.0, "z2": -4.0, "z3": 0.0, "truth": "2"}
 CLASSES = [str(i + 1) for i in range(N_LOGITS)]
+FORMULA_COLUMNS = 3
 
 
 def loss_name(key: str) -> str:
@@ -53,6 +54,17 @@ def fit_table(fit: lesson.OutlierFit) -> None:
     table(columns, formats={name: "%.4f" for name in list(columns)[1:]})
 
 
+def formulas(chosen: list[str], width: float) -> None:
+    """ℓ(r) and ℓ′(r) of each chosen loss, at most FORMULA_COLUMNS to a row (the cases need room)."""
+    for start in range(0, len(chosen), FORMULA_COLUMNS):
+        for column, key in zip(st.columns(FORMULA_COLUMNS), chosen[start:start + FORMULA_COLUMNS]):
+            loss = core.residual_loss(key, width)
+            with column:
+                st.markdown(f"**{loss_name(key)}**")
+                st.latex(loss.latex_f)
+                st.latex(loss.latex_df)
+
+
 def regression_panel() -> None:
     chosen, width, outlier = regression_controls()
     if chosen:
@@ -60,13 +72,7 @@ def regression_panel() -> None:
         fig = figs.residual_figure(curves, width, labels(figs.ResidualLabels, PAGE), presentation=presentation())
         chart(fig, PAGE, alt=t("losses.alt_residual", names=", ".join(n for n, _ in curves)),
               caption=t("losses.caption_residual", d=width), settings={"delta": width})
-        formulas = st.columns(len(chosen))
-        for column, key in zip(formulas, chosen):
-            loss = core.residual_loss(key, width)
-            with column:
-                st.markdown(f"**{loss_name(key)}**")
-                st.latex(loss.latex_f)
-                st.latex(loss.latex_df)
+        formulas(chosen, width)
     else:
         st.info(t("losses.choose_one"))
     st.subheader(t("losses.fit_heading"))
@@ -92,24 +98,21 @@ def classification_panel() -> None:
                                      labels(figs.ClassificationLabels, PAGE), log_axis, presentation=presentation())
     chart(fig, PAGE, alt=t("losses.alt_classification"), caption=t("losses.caption_classification"),
           settings={"p": p, "log": log_axis})
-    left, side = st.columns(2)
-    with left:
-        st.markdown(t("losses.examples_heading"))
-        table({t("losses.col_guess"): [str(r.guess) for r in (right, wrong)],
-               t("losses.col_p_true"): [r.p_true for r in (right, wrong)],
-               t("losses.col_ce"): [r.ce for r in (right, wrong)],
-               t("losses.col_mse"): [r.mse for r in (right, wrong)]},
-              formats={t("losses.col_ce"): "%.15g", t("losses.col_mse"): "%.4g", t("losses.col_p_true"): "%.2g"})
-        st.markdown(t("losses.examples_lesson"))
-    with side:
-        st.markdown(t("losses.delta_heading"))
-        rows = lesson.delta_rows(p)
-        table({"p": [num(r.p, 3) for r in rows],
-               "−ln p": [figs.value_text(r.exact, 6) for r in rows],
-               "−ln(p + δ)": [figs.value_text(r.book, 6) for r in rows],
-               t("losses.col_slope_exact"): [figs.value_text(r.slope_exact) for r in rows],
-               t("losses.col_slope_book"): [figs.value_text(r.slope_book) for r in rows]})
-        st.markdown(t("losses.delta_lesson"))
+    st.markdown(t("losses.examples_heading"))
+    table({t("losses.col_guess"): [str(r.guess) for r in (right, wrong)],
+           t("losses.col_p_true"): [r.p_true for r in (right, wrong)],
+           t("losses.col_ce"): [r.ce for r in (right, wrong)],
+           t("losses.col_mse"): [r.mse for r in (right, wrong)]},
+          formats={t("losses.col_ce"): "%.15g", t("losses.col_mse"): "%.4g", t("losses.col_p_true"): "%.2g"})
+    st.markdown(t("losses.examples_lesson"))
+    st.markdown(t("losses.delta_heading"))
+    rows = lesson.delta_rows(p)
+    table({"p": [num(r.p, 3) for r in rows],
+           "−ln p": [figs.value_text(r.exact, 6) for r in rows],
+           "−ln(p + δ)": [figs.value_text(r.book, 6) for r in rows],
+           t("losses.col_slope_exact"): [figs.value_text(r.slope_exact) for r in rows],
+           t("losses.col_slope_book"): [figs.value_text(r.slope_book) for r in rows]})
+    st.markdown(t("losses.delta_lesson"))
     st.subheader(t("losses.logits_heading"))
     rows = lesson.logit_rows()
     table({"z": [num(r.z) for r in rows], "−ln σ(z)": [figs.value_text(r.naive, 6) for r in rows],

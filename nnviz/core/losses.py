@@ -179,18 +179,20 @@ RESIDUAL_KEYS = ("half_squared", "squared", "absolute", "huber", "smooth_l1")
 
 
 def residual_loss(key: str, width: float = 1.0) -> ResidualLoss:
-    """The residual loss ``key``; ``width`` is Huber's δ or Smooth L1's β (ignored by the others)."""
-    d = f"{width:g}"
+    """The residual loss ``key``; ``width`` is Huber's δ or Smooth L1's β (ignored by the others).
+
+    The LaTeX names the width δ or β rather than its value, so it stays short enough for a column.
+    """
     table = {
         "half_squared": (half_squared, half_squared_grad, r"\ell(r) = \tfrac12 r^2", r"\ell'(r) = r"),
         "squared": (squared, squared_grad, r"\ell(r) = r^2", r"\ell'(r) = 2r"),
         "absolute": (absolute, absolute_grad, r"\ell(r) = |r|", r"\ell'(r) = \operatorname{sign} r"),
         "huber": (partial(huber, delta=width), partial(huber_grad, delta=width),
-                  rf"\ell(r) = \begin{{cases}} \tfrac12 r^2 & |r| < {d} \\ {d}\,(|r| - \tfrac12 \cdot {d}) "
-                  r"& \text{otherwise} \end{cases}", rf"\ell'(r) = \max(-{d}, \min({d}, r))"),
+                  r"\ell(r) = \begin{cases} \tfrac12 r^2 & |r| < \delta \\ \delta\,(|r| - \tfrac12\delta) & |r| \ge \delta"
+                  r" \end{cases}", r"\ell'(r) = \operatorname{clip}(r, -\delta, \delta)"),
         "smooth_l1": (partial(smooth_l1, beta=width), partial(smooth_l1_grad, beta=width),
-                      rf"\ell(r) = \begin{{cases}} \tfrac12 r^2 / {d} & |r| < {d} \\ |r| - \tfrac12 \cdot {d} "
-                      r"& \text{otherwise} \end{cases}", rf"\ell'(r) = \max(-1, \min(1, r / {d}))"),
+                      r"\ell(r) = \begin{cases} \tfrac{r^2}{2\beta} & |r| < \beta \\ |r| - \tfrac12\beta & |r| \ge \beta"
+                      r" \end{cases}", r"\ell'(r) = \operatorname{clip}(r / \beta, -1, 1)"),
     }
     return ResidualLoss(key, *table[key])
 

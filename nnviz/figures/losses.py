@@ -25,6 +25,7 @@ from nnviz.lessons.losses import (
 LEFT, RIGHT = {"xaxis": "x", "yaxis": "y"}, {"xaxis": "x2", "yaxis": "y2"}
 PATTERNS = ["", "/", ".", "x", "-"]
 OUTLIER_COLOR = theme.OKABE_ITO[1]
+SPREAD_TICKS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2]
 LEGEND_ON_TOP = {"orientation": "h", "yanchor": "bottom", "y": 1.08, "x": 0}
 
 
@@ -45,9 +46,9 @@ def _on_top(layout: dict, presentation: bool) -> dict:
     return layout
 
 
-def _vertical(x: float, xref: str, yref: str, dash: str = "dot") -> dict:
+def _vertical(x: float, xref: str, yref: str) -> dict:
     return {"type": "line", "x0": x, "x1": x, "xref": xref, "y0": 0, "y1": 1, "yref": f"{yref} domain",
-            "line": {"color": "#666", "width": 1.5, "dash": dash}}
+            "line": {"color": "#666", "width": 1.5, "dash": "dot"}}
 
 
 def _bar_style(i: int) -> dict:
@@ -155,10 +156,11 @@ def classification_figure(curves: ClassificationCurves, p: float, example: tuple
     """Left: −ln(p + δ), −ln p and the book's MSE against the probability of the true class, the
     chosen p and the notes' example (p, loss) marked. Right: binary cross-entropy for t = 1 and t = 0."""
     x = theme.f32(curves.p)
-    series = [(labels.ce_book, curves.ce, LEFT), (labels.ce_exact, curves.exact, LEFT), (labels.mse_book, curves.mse, LEFT),
-              (labels.bce_one, curves.bce_one, RIGHT), (labels.bce_zero, curves.bce_zero, RIGHT)]
+    series = [(labels.ce_book, curves.ce, LEFT, 0), (labels.ce_exact, curves.exact, LEFT, 1),
+              (labels.mse_book, curves.mse, LEFT, 2), (labels.bce_one, curves.bce_one, RIGHT, 3),
+              (labels.bce_zero, curves.bce_zero, RIGHT, 5)]
     data = [{"type": "scatter", "x": x, "y": theme.f32(values), "mode": "lines", "name": name,
-             "line": theme.series_style(i, presentation)["line"], **axes} for i, (name, values, axes) in enumerate(series)]
+             "line": theme.series_style(style, presentation)["line"], **axes} for name, values, axes, style in series]
     shown = max(p, float(curves.p[0]))
     at = lambda values: float(np.interp(shown, curves.p, values))  # noqa: E731 - the curve's value at p
     data.append(_marks(shown, [at(curves.ce), at(curves.mse)], labels.chosen, LEFT, presentation))
@@ -261,11 +263,15 @@ def batch_figure(hist: BatchHistogram, study: BatchStudy, labels: BatchLabels, p
     centres = (hist.edges[:-1] + hist.edges[1:]) / 2
     sizes = np.array(study.sizes, dtype=float)
     chosen = study.sizes.index(hist.size)
+    mean = study.samples.mean
     data = [
         {"type": "bar", "x": theme.rounded(centres, 5), "y": hist.counts, "width": float(hist.edges[1] - hist.edges[0]),
          "name": labels.batches, "marker": {"color": theme.OKABE_ITO[5], "line": {"color": "#222", "width": 0.5}}, **LEFT},
         {"type": "scatter", "x": theme.rounded(hist.curve_x, 5), "y": theme.rounded(hist.curve_counts, 3), "mode": "lines",
          "name": labels.normal, "line": theme.series_style(1, presentation)["line"], **LEFT},
+        {"type": "scatter", "x": [mean, mean], "y": [0, 1.05 * float(hist.counts.max())], "mode": "lines",
+         "name": labels.full_mean, "line": {"color": "#222", "dash": "dash", "width": theme.line_width(presentation)},
+         **LEFT},
         {"type": "scatter", "x": sizes, "y": theme.rounded(study.theory, 6), "mode": "lines", "name": labels.theory,
          "line": theme.series_style(2, presentation)["line"], **RIGHT},
         {"type": "scatter", "x": sizes, "y": theme.rounded(study.measured, 6), "mode": "markers", "name": labels.measured,
@@ -277,8 +283,5 @@ def batch_figure(hist: BatchHistogram, study: BatchStudy, labels: BatchLabels, p
     layout["yaxis"].update(title={"text": labels.count_axis})
     layout["xaxis2"].update(title={"text": labels.size_axis}, type="log", exponentformat="power")
     layout["yaxis2"].update(title={"text": labels.spread_axis}, type="log", exponentformat="power")
-    layout["shapes"] = [_vertical(study.samples.mean, "x", "y", dash="dash")]
-    layout["annotations"].append({"text": labels.full_mean, "x": study.samples.mean, "y": 1, "xref": "x",
-                                  "yref": "y domain", "xanchor": "left", "yanchor": "top", "showarrow": False,
-                                  "font": {"size": theme.font_size(presentation) - 1}})
+    layout["yaxis2"]["tickvals"] = SPREAD_TICKS
     return theme.figure(data, _on_top(layout, presentation), presentation)

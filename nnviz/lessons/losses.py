@@ -134,7 +134,8 @@ P_LADDER = ("0", "1e-9", "1e-7", "1e-5", "0.001", "0.01", "0.05", "0.1", "0.2", 
 """The probability of the true class a student can choose (URL ids)."""
 DELTA_ROWS = (0.6, 0.1, 0.01, 1e-4, 1e-7, 1e-9, 0.0)
 CURVE_POINTS = 401
-LOGIT_ROWS = (-1000.0, -100.0, -40.0, -10.0, 0.0, 10.0)
+LOGIT_ROWS = (-1000.0, -200.0, -100.0, -10.0, 0.0, 10.0)
+"""Logits for the BCE table: −200 is where the clamped log is already wrong, −1000 where σ(z) is 0."""
 
 
 @dataclass(frozen=True)
