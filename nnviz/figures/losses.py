@@ -281,7 +281,7 @@ def batch_figure(hist: BatchHistogram, study: BatchStudy, labels: BatchLabels, p
     layout = theme.side_by_side((labels.plot_histogram, labels.plot_spread), presentation, gap=0.12)
     layout["xaxis"].update(title={"text": labels.batch_mean_axis})
     layout["yaxis"].update(title={"text": labels.count_axis})
-    layout["xaxis2"].update(title={"text": labels.size_axis}, type="log", exponentformat="power")
+    layout["xaxis2"].update(title={"text": labels.size_axis}, type="log", tickvals=list(study.sizes))
     layout["yaxis2"].update(title={"text": labels.spread_axis}, type="log", exponentformat="power")
     layout["yaxis2"]["tickvals"] = SPREAD_TICKS
     return theme.figure(data, _on_top(layout, presentation), presentation)

@@ -10,11 +10,13 @@ from hypothesis import strategies as st
 
 from nnviz.core.descent import gradient_descent
 from nnviz.core.gradient import numerical_gradient
+from nnviz.core.losses import huber_loss, huber_loss_grad, mse_loss_grad
 from nnviz.core.quadratic import stable_lr_bound
 from nnviz.core.regression import (
     NOTES_X,
     NOTES_Y,
     least_squares,
+    line_descent,
     loss,
     loss_gradient,
     regression_descent,
@@ -153,3 +155,18 @@ def test_regression_stability_bound_separates_convergence_from_divergence():
     ok = regression_descent(NOTES_X, NOTES_Y, 0.97 * bound, 400, w0=2.0, fit_intercept=True, tol=0.0)
     bad = regression_descent(NOTES_X, NOTES_Y, 1.03 * bound, 2000, w0=2.0, fit_intercept=True, tol=0.0)
     assert ok.status == "max_steps" and bad.status == "diverged"
+
+
+def test_line_descent_under_mean_losses_reaches_their_minimisers():
+    """MSE: the least-squares line. Huber (convex): PyTorch's autograd gradient of its mean vanishes."""
+    torch = pytest.importorskip("torch")
+    x, y = np.append(NOTES_X, 5.5), np.append(NOTES_Y, 9.0)
+    run = line_descent(x, y, mse_loss_grad, lr=0.1, steps=400, w0=-3.0, b0=4.0)
+    np.testing.assert_allclose(run.xs[-1], np.polyfit(x, y, 1), atol=1e-9)
+    run = line_descent(x, y, lambda yhat, t: huber_loss_grad(yhat, t, 1.5), lr=0.1, steps=2000)
+    assert run.xs.shape == (2001, 2) and run.fs is None
+    params = torch.tensor(run.xs[-1], requires_grad=True)
+    loss = torch.nn.functional.huber_loss(params[0] * torch.tensor(x) + params[1], torch.tensor(y), delta=1.5)
+    loss.backward()
+    assert float(loss.detach()) == pytest.approx(huber_loss(run.xs[-1][0] * x + run.xs[-1][1], y, 1.5), rel=1e-14)
+    np.testing.assert_allclose(params.grad.numpy(), 0, atol=1e-10)
