@@ -81,7 +81,8 @@ def regression_panel() -> None:
     fig = figs.outlier_figure(fit, names, labels(figs.OutlierLabels, PAGE), presentation=presentation())
     place = {"ox": outlier[0], "oy": outlier[1]} if outlier else {"outlier": "off"}
     chart(fig, PAGE, alt=t("losses.alt_fit"), settings={"delta": width, **place},
-          caption=t("losses.caption_fit", lr=lesson.FIT_LR, steps=lesson.FIT_STEPS))
+          caption=t("losses.caption_fit", lr=lesson.FIT_RATES["squared"], lr_mae=lesson.FIT_RATES["absolute"],
+                    steps=lesson.FIT_STEPS))
     fit_table(fit)
     st.markdown(t("losses.fit_lesson"))
     show_code(core.huber, core.huber_grad, core.huber_loss_grad, line_descent)

@@ -159,8 +159,10 @@ def line_descent(
     steps: int,
     w0: float = 0.0,
     b0: float = 0.0,
+    tol: float = 0.0,
 ) -> DescentPath:
-    """Gradient descent on (w, b) for any loss L(ŷ, y) of the predictions ŷ = w·x + b.
+    """Gradient descent on (w, b) for any loss L(ŷ, y) of the predictions ŷ = w·x + b, stopping
+    early once |∇L| ≤ ``tol`` (never, for the default 0 or a loss with a kink at its minimum).
 
     ``prediction_grad(ŷ, y)`` is ∂L/∂ŷ (e.g. ``nnviz.core.losses.huber_loss_grad``); the chain rule
     gives ∂L/∂w = Σ gᵢ zᵢ and ∂L/∂b = Σ gᵢ. The descent runs on standardised z = (x − mean)/std,
@@ -174,6 +176,6 @@ def line_descent(
         g = prediction_grad(p[0] * z + p[1], y)
         return np.array([float(np.dot(g, z)), float(np.sum(g))])
 
-    run = descent_path(grad, np.array(to_standardized_params(w0, b0, mean, std)), lr, steps, tol=0.0)
+    run = descent_path(grad, np.array(to_standardized_params(w0, b0, mean, std)), lr, steps, tol=tol)
     w, b = to_original_params(run.xs[:, 0], run.xs[:, 1], mean, std)
     return replace(run, xs=np.column_stack([w, b]))

@@ -67,8 +67,11 @@ def residual_curve(key: str, width: float) -> ResidualCurve:
 
 FIT_KEYS = ("squared", "absolute", "huber")
 """The losses a line is fitted under: MSE, MAE and Huber (Smooth L1 with β = δ has Huber's minimum)."""
-FIT_LR = 0.03
-FIT_STEPS = 500
+FIT_RATES = {"squared": 0.3, "absolute": 0.03, "huber": 0.3}
+"""η per loss on standardised x: MSE and Huber stop once |∇L| ≤ FIT_TOL; MAE's slope never shrinks,
+so it runs every step, and a small η keeps its hops around the best line small."""
+FIT_STEPS = 300
+FIT_TOL = 1e-10
 
 
 def mean_loss(key: str, width: float) -> tuple[Callable[[Array, Array], float], Callable[[Array, Array], Array]]:
@@ -107,7 +110,7 @@ class OutlierFit:
 
 @lru_cache(maxsize=512)
 def outlier_fit(outlier: tuple[float, float] | None, width: float) -> OutlierFit:
-    """Fit w·x + b under MSE, MAE and Huber(δ = ``width``) by FIT_STEPS steps of gradient descent."""
+    """Fit w·x + b under MSE, MAE and Huber(δ = ``width``) by at most FIT_STEPS steps of gradient descent."""
     x, y = NOTES_X, NOTES_Y
     if outlier is not None:
         x, y = np.append(x, outlier[0]), np.append(y, outlier[1])
@@ -115,7 +118,7 @@ def outlier_fit(outlier: tuple[float, float] | None, width: float) -> OutlierFit
     lines = []
     for key in FIT_KEYS:
         value, grad = mean_loss(key, width)
-        w, b = line_descent(x, y, grad, FIT_LR, FIT_STEPS, *clean).xs[-1]
+        w, b = line_descent(x, y, grad, FIT_RATES[key], FIT_STEPS, *clean, tol=FIT_TOL).xs[-1]
         residuals = w * x + b - y
         pulls = -residual_loss(key, width).df(residuals)
         lines.append(LineUnderLoss(key, float(w), float(b), value(w * x + b, y), pulls))
