@@ -208,6 +208,8 @@ def softmax_figure(state: SoftmaxLoss, classes: list[str], labels: SoftmaxLabels
     layout = theme.side_by_side((labels.plot_probabilities, labels.plot_gradients), presentation, gap=0.1)
     layout["yaxis"]["range"] = [0, 1.18]
     layout["yaxis2"]["range"] = [-1.25, 1.25]
+    for axis in ("xaxis", "xaxis2"):
+        layout[axis]["type"] = "category"  # the class names "1", "2", "3" are not numbers
     layout["barmode"] = "group"
     return theme.figure(data, _on_top(layout, presentation), presentation)
 
