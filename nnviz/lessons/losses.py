@@ -283,12 +283,18 @@ class Saturation:
 
 @lru_cache(maxsize=256)
 def saturation(others: tuple[float, ...], truth: int) -> Saturation:
-    """The sweep for the logits ``others`` of the other classes (in order, the true class left out)."""
+    """The sweep for the logits ``others`` of the other classes (in order, the true class left out).
+
+    All SWEEP_POINTS logit vectors go through the core as one batch: the per-sample gradients are
+    N × the batch-averaged ones, and MSE's is pulled through softmax as Jᵀg = p ⊙ (g − pᵀg).
+    """
     grid = np.linspace(-LOGIT_SPAN, LOGIT_SPAN, SWEEP_POINTS)
-    ce, mse = np.empty_like(grid), np.empty_like(grid)
-    for i, value in enumerate(grid):
-        ce_grad, mse_grad = _logit_gradients(np.insert(np.array(others), truth, value), truth)
-        ce[i], mse[i] = -ce_grad[truth], -mse_grad[truth]
+    z = np.insert(np.tile(np.array(others, dtype=float), (len(grid), 1)), truth, grid, axis=1)
+    labels = np.full(len(grid), truth)
+    p = softmax(z)
+    ce = -softmax_with_loss_grad(z, labels)[:, truth] * len(grid)
+    g = mean_squared_error_grad(p, labels) * len(grid)
+    mse = -p[:, truth] * (g[:, truth] - np.sum(p * g, axis=1))
     return read_only(Saturation(grid, ce, mse))
 
 

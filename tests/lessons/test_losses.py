@@ -120,12 +120,14 @@ def test_logit_gradients_match_central_differences() -> None:
 
 
 def test_saturation_sweep_matches_the_state_at_each_logit() -> None:
-    sweep = lesson.saturation((6.0, 0.0), 1)
-    for i in (0, 100, 150):
-        state = lesson.softmax_loss((6.0, float(sweep.z[i]), 0.0), 1)
-        assert sweep.ce[i] == pytest.approx(1 - state.probabilities[1], abs=1e-14)
-        assert sweep.mse[i] == pytest.approx(-state.mse_grad[1], abs=1e-14)
-    assert sweep.ce[0] > 0.999 and sweep.mse[0] < 1e-6
+    for truth in (0, 1, 2):
+        sweep = lesson.saturation((6.0, 0.0), truth)
+        for i in range(0, lesson.SWEEP_POINTS, 20):
+            logits = list(np.insert([6.0, 0.0], truth, sweep.z[i]))
+            state = lesson.softmax_loss(tuple(float(v) for v in logits), truth)  # through softmax_jacobian
+            assert sweep.ce[i] == pytest.approx(1 - state.probabilities[truth], abs=1e-14)
+            assert sweep.mse[i] == pytest.approx(-state.mse_grad[truth], abs=1e-14)
+        assert sweep.ce[0] > 0.999 and sweep.mse[0] < 1e-6
 
 
 def test_batches_never_repeat_an_image() -> None:
