@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -112,7 +112,19 @@ class Lab(LockStep):
         super().__init__(trainers)
 
     def matches(self, setup: Setup, variants: Sequence[Variant]) -> bool:
-        return setup == self.setup and tuple(variants) == self.variants
+        """Whether these nets are the ones asked for (the number of epochs may differ: it is live)."""
+        return replace(setup, epochs=self.setup.epochs) == self.setup and tuple(variants) == self.variants
+
+    def follow_epochs(self, epochs: int) -> None:
+        """Train to a new last epoch (never before the current one): the run goes on or stops earlier."""
+        epochs = max(int(epochs), 1)
+        self.setup = replace(self.setup, epochs=epochs)
+        for tr in self.trainers:
+            tr.epochs = epochs
+        if self.target is not None:
+            self.target = min(self.target, self.lead.total_iters)
+        if self.done:
+            self.running, self.target = False, None
 
     def finish(self) -> None:
         """Train every net to its last epoch at once (tests and scripts; pages tick)."""
