@@ -16,6 +16,7 @@ import numpy as np
 
 from nnviz.core.net import MultiLayerNetExtend
 from nnviz.core.optimizer import SGD
+from nnviz.core.search import SearchSpace, Trial, draw_trials, narrowed, validation_split
 from nnviz.core.train import Trainer, blas_threads
 from nnviz.lessons.frozen import read_only
 from nnviz.lessons.live import LockStep
@@ -46,14 +47,20 @@ class Setup:
     lr: float = 0.01
     batch_size: int = 100
     seed: int = 0
+    n_test: int | None = None
+    """Test images scored each epoch (None: all); the batch-norm grid, which draws training
+    accuracy as the book does, scores a few to keep its ticks short."""
 
 
 @dataclass(frozen=True)
 class Variant:
-    """How one net of the lab is regularised."""
+    """How one net of the lab is regularised (and, for the batch-norm grid, its initial weight std)."""
 
     weight_decay: float = 0.0
     dropout: float = 0.0
+    batchnorm: bool = False
+    init_std: float | None = None
+    """None: He initial weights (√(2/n)); else a fixed std."""
 
 
 @dataclass(frozen=True)
@@ -90,16 +97,18 @@ class Histograms:
 
 def build_net(setup: Setup, variant: Variant, n_inputs: int, dtype: type[np.floating] = np.float32) -> MultiLayerNetExtend:
     """The book's net for this experiment: ReLU, He initial weights, the variant's regularisation."""
-    return MultiLayerNetExtend(n_inputs, list(setup.hidden), N_CLASSES, "relu", "he", variant.weight_decay,
-                               use_dropout=variant.dropout > 0, dropout_ration=variant.dropout, seed=setup.seed,
-                               dtype=dtype)
+    init = "he" if variant.init_std is None else variant.init_std
+    return MultiLayerNetExtend(n_inputs, list(setup.hidden), N_CLASSES, "relu", init, variant.weight_decay,
+                               use_dropout=variant.dropout > 0, dropout_ration=variant.dropout,
+                               use_batchnorm=variant.batchnorm, seed=setup.seed, dtype=dtype)
 
 
 class Lab(LockStep):
     """One net per variant, trained with SGD on the same batches, tick by tick."""
 
     def __init__(self, setup: Setup, variants: Sequence[Variant], data: Data) -> None:
-        (x_train, t_train), (self.x_test, self.t_test) = data
+        (x_train, t_train), (x_test, t_test) = data
+        self.x_test, self.t_test = x_test[: setup.n_test], t_test[: setup.n_test]
         self.setup = setup
         self.variants = tuple(variants)
         self.x_train, self.t_train = x_train[: setup.n_train], t_train[: setup.n_train]
@@ -182,3 +191,66 @@ def kept_share(masks: Array) -> float:
 def survivor_scale(ratio: float) -> float:
     """Inverted dropout multiplies kept units by 1/(1 − p) in training, so test time needs no change."""
     return 1.0 / (1.0 - ratio) if ratio < 1 else math.inf
+
+
+BN_SETUP = Setup(n_train=1000, hidden=(100,) * 5, epochs=20, n_test=100)
+"""The book's batch-norm experiment (ch. 6.3): 1 000 images, five hidden layers of 100, 20 epochs."""
+BN_GRIDS = ("4", "8", "16")
+
+
+def weight_scales(n: int) -> Array:
+    """The book's initial weight stds: n values from 1 down to 1e-4, evenly spaced on a log scale."""
+    return read_only(np.logspace(0, -4, n))
+
+
+def batchnorm_variants(n: int) -> list[Variant]:
+    """For each scale: the net without batch norm, then with it."""
+    return [Variant(batchnorm=bn, init_std=float(std)) for std in weight_scales(n) for bn in (False, True)]
+
+
+SEARCH_SETUP = Setup(n_train=500, hidden=BOOK_HIDDEN, epochs=50)
+"""The book's search (ch. 6.5): 500 training images, 20 % of them for validation, 50 epochs a trial."""
+SEARCH_TRIALS = ("10", "20", "50", "100")
+
+
+class SearchLab(LockStep):
+    """Random search: one net per trial (lr, λ), trained on the training part of `train` and scored on
+    its validation part. It is given training data only: the test set cannot enter the search."""
+
+    def __init__(self, trials: Sequence[Trial], train: tuple[Array, Array], setup: Setup = SEARCH_SETUP,
+                 space: SearchSpace | None = None) -> None:
+        x, t = train
+        (self.x_fit, self.t_fit), (self.x_val, self.t_val) = validation_split(x[: setup.n_train], t[: setup.n_train],
+                                                                              seed=setup.seed)
+        self.setup, self.trials, self.space = setup, tuple(trials), space or SearchSpace()
+        self.nets = [build_net(setup, Variant(weight_decay=tr.weight_decay), x.shape[1]) for tr in self.trials]
+        super().__init__([Trainer(net, SGD(tr.lr), self.x_fit, self.t_fit, self.x_val, self.t_val,
+                                  batch_size=setup.batch_size, epochs=setup.epochs, seed=setup.seed)
+                          for net, tr in zip(self.nets, self.trials)])
+
+    @classmethod
+    def drawn(cls, space: SearchSpace, n: int, train: tuple[Array, Array], seed: int = 0,
+              setup: Setup = SEARCH_SETUP) -> SearchLab:
+        """`n` trials drawn log-uniformly from `space`."""
+        return cls(draw_trials(space, n, seed), train, setup, space)
+
+    def finish(self) -> None:
+        while not self.done:
+            self.advance(max_iters=self.lead.total_iters)
+
+    def scores(self) -> Array:
+        """Each trial's latest validation accuracy (NaN before its first epoch)."""
+        return read_only(np.array([tr.test_acc_history[-1] if tr.test_acc_history else np.nan
+                                   for tr in self.trainers]))
+
+    def best(self, n: int = 5) -> tuple[int, ...]:
+        """Indices of the n trials with the highest validation accuracy so far."""
+        scores = np.nan_to_num(self.scores(), nan=-1.0)
+        return tuple(int(i) for i in np.argsort(-scores, kind="stable")[:n])
+
+    def val_curve(self, k: int) -> Array:
+        return read_only(np.asarray(self.trainers[k].test_acc_history))
+
+    def narrowed(self, best: int = 5) -> SearchSpace:
+        """The book's second round: the ranges the best trials span."""
+        return narrowed(self.trials, np.nan_to_num(self.scores(), nan=-1.0).tolist(), best)

@@ -92,3 +92,38 @@ def test_curves_start_before_training_and_follow_the_trainer(data) -> None:
     assert lab.nets[0].accuracy(lab.x_test, lab.t_test) == curves.test[-1]
     with pytest.raises(ValueError):
         curves.train[0] = 1.0
+
+
+def test_search_scores_on_a_validation_split_of_the_training_data(data) -> None:
+    """The search is given training images only: it fits on 80 % of them, scores on the other 20 %."""
+    (x_train, t_train), _ = data
+    setup = Setup(n_train=200, hidden=(20,), epochs=2)
+    lab = lesson.SearchLab.drawn(lesson.SearchSpace(), 4, (x_train, t_train), seed=3, setup=setup)
+    assert len(lab.x_val) == 40 and len(lab.x_fit) == 160
+    rows = {row.tobytes() for row in x_train[:200]}
+    assert all(row.tobytes() in rows for row in lab.x_val)  # validation rows are training rows…
+    fit_rows = {row.tobytes() for row in lab.x_fit}
+    assert not any(row.tobytes() in fit_rows for row in lab.x_val)  # …that the nets never train on
+    for tr in lab.trainers:
+        assert tr.x_test is lab.x_val and tr.x_train is lab.x_fit
+    lab.finish()
+    scores = lab.scores()
+    for k, net in enumerate(lab.nets):
+        assert scores[k] == net.accuracy(lab.x_val, lab.t_val)
+    assert lab.best(1)[0] == int(np.argmax(scores))
+
+
+
+def test_batchnorm_grid_is_the_books_ladder_and_rescues_small_scales(data) -> None:
+    scales = lesson.weight_scales(16)
+    np.testing.assert_allclose(scales, np.logspace(0, -4, 16))
+    assert scales[0] == 1 and scales[-1] == pytest.approx(1e-4)
+    variants = lesson.batchnorm_variants(4)
+    assert [(v.batchnorm, v.init_std) for v in variants[:2]] == [(False, 1.0), (True, 1.0)]
+    setup = Setup(n_train=1000, hidden=(100,) * 5, epochs=6, n_test=100)
+    lab = Lab(setup, lesson.batchnorm_variants(3)[2:4], data)  # std 0.01, without and with batch norm
+    assert len(lab.x_test) == 100
+    assert np.std(lab.nets[0].params["W2"]) == pytest.approx(0.01, rel=0.05)
+    lab.finish()
+    without, with_bn = lab.curves(0).train[-1], lab.curves(1).train[-1]
+    assert without < 0.2 < 0.5 < with_bn  # tiny weights: the signal dies without batch norm
