@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import streamlit as st
 
-from nnviz.core.layers import Dropout
+from nnviz.core.layers import BatchNormalization, Dropout
 from nnviz.core.net import MultiLayerNet
+from nnviz.core.search import LogRange, draw_trials, narrowed, validation_split
 from nnviz.core.train import Trainer
 from nnviz.data import mnist as mnist_data
 from nnviz.figures import regularization as figs
 from nnviz.figures.format import num, percent
 from nnviz.lessons import regularization as lesson
 from nnviz.lessons.mnist import shared_data
-from nnviz.lessons.regularization import Lab, Setup, Variant
+from nnviz.lessons.live import LockStep
+from nnviz.lessons.regularization import Lab, SearchLab, SearchSpace, Setup, Variant
 from nnviz.ui import training
 from nnviz.ui import widgets as w
 from nnviz.ui.chart import chart
@@ -22,7 +25,7 @@ from nnviz.ui.furniture import page_header, presentation, show_code
 from nnviz.ui.i18n import labels, t
 
 PAGE = "regularization"
-VIEWS = ["overfit", "decay", "dropout"]
+VIEWS = ["overfit", "decay", "dropout", "batchnorm", "search"]
 
 
 def lab_key(view: str) -> str:
@@ -69,18 +72,69 @@ def request_reset(view: str) -> None:
     st.session_state[f"_reg_reset_{view}"] = True
 
 
-def current_lab(view: str, setup: Setup, nets: list[Variant]) -> Lab:
-    """This session's lab for the view: rebuilt on Reset, or while untrained when the settings change."""
+def search_space() -> SearchSpace:
+    """The ranges of this session's search: the book's, or the last narrowed ones."""
+    return st.session_state.get("_reg_space", SearchSpace())
+
+
+def narrow(lab: SearchLab) -> None:
+    st.session_state["_reg_space"] = lab.narrowed()
+    request_reset("search")
+
+
+def book_ranges() -> None:
+    st.session_state.pop("_reg_space", None)
+    request_reset("search")
+
+
+def wanted(view: str) -> tuple:
+    """The controls of the view, as what its lab must be (the number of epochs aside: it is live)."""
+    if view == "batchnorm":
+        n = int(w.choice("grid", t("regularization.grid"), lesson.BN_GRIDS, "16", kind="segmented",
+                         help=t("regularization.grid_help")))
+        st.caption(t("regularization.bn_setup"))
+        return ("batchnorm", n)
+    if view == "search":
+        n = int(w.choice("trials", t("regularization.trials"), lesson.SEARCH_TRIALS, "50", kind="segmented",
+                         help=t("regularization.trials_help")))
+        seed = int(w.slider("sseed", t("regularization.seed"), 0, 99, 0, step=1))
+        st.caption(t("regularization.search_setup"))
+        return ("search", n, seed, search_space())
+    setup = setup_controls()
+    return ("nets", setup, tuple(variants(view)))
+
+
+def build(spec: tuple) -> LockStep:
+    train = shared_data(mnist_data.load_mnist_subset)[0]
+    if spec[0] == "batchnorm":
+        return Lab(lesson.BN_SETUP, lesson.batchnorm_variants(spec[1]), train)
+    if spec[0] == "search":
+        return SearchLab.drawn(spec[3], spec[1], train[0], seed=spec[2])
+    return Lab(spec[1], spec[2], train)
+
+
+def lab_spec(spec: tuple) -> tuple:
+    """What fixes the nets: for the book's runs, everything but the number of epochs."""
+    return ("nets", replace(spec[1], epochs=0), spec[2]) if spec[0] == "nets" else spec
+
+
+def current_lab(view: str, spec: tuple) -> tuple[LockStep, bool]:
+    """This session's lab for the view, and whether the controls ask for other nets (press Reset).
+
+    Rebuilt on Reset, or while untrained when the settings change; the epochs follow at once.
+    """
     key = lab_key(view)
-    lab: Lab | None = st.session_state.get(key)
+    lab: LockStep | None = st.session_state.get(key)
     reset = st.session_state.pop(f"_reg_reset_{view}", False)
+    same = st.session_state.get(f"{key}_spec") == lab_spec(spec)
     fresh = lab is not None and lab.iteration == 0 and not lab.running
-    if lab is None or reset or (fresh and not lab.matches(setup, nets)):
-        lab = Lab(setup, nets, shared_data(mnist_data.load_mnist_subset)[0])
-        st.session_state[key] = lab
-    elif lab.setup.epochs != setup.epochs:
-        lab.follow_epochs(setup.epochs)
-    return lab
+    if lab is None or reset or (fresh and not same):
+        lab = build(spec)
+        st.session_state[key], st.session_state[f"{key}_spec"] = lab, lab_spec(spec)
+        same = True
+    if spec[0] == "nets" and lab.setup.epochs != spec[1].epochs:
+        lab.follow_epochs(spec[1].epochs)
+    return lab, not same
 
 
 # --- what the live panel draws ----------------------------------------------------------------
@@ -134,15 +188,67 @@ def dropout_view(lab: Lab, names: list[str]) -> None:
     show_code(Dropout)
 
 
-DRAW = {"overfit": overfit_view, "decay": decay_view, "dropout": dropout_view}
+def batchnorm_view(lab: Lab) -> None:
+    scales = [v.init_std for v in lab.variants[::2]]
+    runs = [(lab.curves(k), lab.curves(k + 1)) for k in range(0, len(lab.variants), 2)]
+    fig = figs.batchnorm_grid_figure(scales, runs, lab.setup.epochs, labels(figs.GridLabels, PAGE), presentation())
+    chart(fig, PAGE, alt=t("regularization.alt_batchnorm", n=len(scales)),
+          settings={"view": "batchnorm", "it": lab.iteration})
+    st.caption(t("regularization.bn_note"))
+    st.page_link("app_pages/init.py", label=t("regularization.init_link"), icon=":material/grain:")
+    show_code(BatchNormalization.forward, BatchNormalization.backward)
 
 
-def live_view(view: str) -> Callable[[Lab], None]:
-    def draw(lab: Lab) -> None:
-        names = [net_name(v, len(lab.variants) == 1) for v in lab.variants]
+def search_view(lab: SearchLab) -> None:
+    scores = lab.scores()
+    best = list(lab.best(lesson.BEST_SHOWN))
+    text = labels(figs.SearchLabels, PAGE, scatter_title=t("regularization.scatter_title", n=len(lab.trials),
+                                                           lr=range_text(lab.space.lr),
+                                                           decay=range_text(lab.space.weight_decay)))
+    left, right = st.columns([1, 1])
+    with left:
+        fig = figs.search_figure(lab.lrs(), lab.decays(), scores, best, text, presentation())
+        chart(fig, PAGE, alt=t("regularization.alt_search"), settings={"view": "search", "it": lab.iteration})
+    with right:
+        curves = [(t("regularization.best_run", k=i + 1, lr=f"{lab.trials[i].lr:.1e}",
+                     decay=f"{lab.trials[i].weight_decay:.1e}"), lab.val_curve(i)) for i in best]
+        chart(figs.best_curves_figure(curves, lab.setup.epochs, text, presentation()), PAGE,
+              alt=t("regularization.alt_best"), settings={"view": "best", "it": lab.iteration})
+    cols = st.columns(2)
+    cols[0].button(t("regularization.narrow"), on_click=narrow, args=(lab,), icon=":material/zoom_in:",
+                   key="narrow", disabled=not lab.done, width="stretch", help=t("regularization.narrow_help"))
+    cols[1].button(t("regularization.book_ranges"), on_click=book_ranges, icon=":material/zoom_out:",
+                   key="book_ranges", disabled=lab.space == SearchSpace(), width="stretch")
+    st.caption(t("regularization.search_note"))
+    show_code(validation_split, draw_trials, narrowed)
+
+
+def range_text(r: LogRange) -> str:
+    return f"10^[{num(r.low, 3)}, {num(r.high, 3)}]"
+
+
+def net_names(view: str, lab: LockStep) -> list[str]:
+    if view == "batchnorm":
+        return [t("regularization.bn_name", std=f"{v.init_std:.2g}", bn=t(f"regularization.bn_{v.batchnorm}"))
+                for v in lab.variants]
+    if view == "search":
+        return [t("regularization.trial_name", k=k + 1) for k in range(len(lab.trials))]
+    return [net_name(v, len(lab.variants) == 1) for v in lab.variants]
+
+
+NETS_VIEWS = {"overfit": overfit_view, "decay": decay_view, "dropout": dropout_view}
+LAB_VIEWS = {"batchnorm": batchnorm_view, "search": search_view}
+
+
+def live_view(view: str) -> Callable[[LockStep], None]:
+    def draw(lab: LockStep) -> None:
+        names = net_names(view, lab)
         training.status(lab, names)
-        readouts(lab, names)
-        DRAW[view](lab, names)
+        if view in NETS_VIEWS:
+            readouts(lab, names)
+            NETS_VIEWS[view](lab, names)
+        else:
+            LAB_VIEWS[view](lab)
 
     return draw
 
@@ -153,11 +259,10 @@ view_now = w.choice("view", t("regularization.view"), VIEWS, "overfit",
 settings_col, main_col = st.columns([1.2, 3], gap="medium")
 with settings_col:
     chosen_speed = training.speed_choice()
-    setup_now = setup_controls()
-    nets_now = variants(view_now)
-lab_now = current_lab(view_now, setup_now, nets_now)
+    spec_now = wanted(view_now)
+lab_now, pending = current_lab(view_now, spec_now)
 with main_col:
-    if not lab_now.matches(setup_now, nets_now):
+    if pending:
         st.warning(t("regularization.pending"), icon=":material/info:")
     training.control_bar(lab_now, on_reset=lambda: request_reset(view_now))
     training.live_panel(lab_key(view_now), chosen_speed, live_view(view_now))

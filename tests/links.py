@@ -34,6 +34,8 @@ VIEWS: list[tuple[str, str, int]] = [
     ("regularization", "regularization", 1),
     ("regularization-decay", "regularization?view=decay", 2),
     ("regularization-dropout", "regularization?view=dropout", 2),
+    ("regularization-batchnorm", "regularization?view=batchnorm", 1),
+    ("regularization-search", "regularization?view=search", 2),
     ("mnist", "mnist", 1),
     ("mnist-weights", "mnist?view=weights", 1),
     ("mnist-errors", "mnist?view=errors", 2),

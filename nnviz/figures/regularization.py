@@ -128,3 +128,110 @@ def mask_figure(masks: np.ndarray, labels: MaskLabels, presentation: bool = Fals
         "margin": {"t": 80 if presentation else 60},
     }
     return theme.figure(data, layout, presentation)
+
+
+@dataclass(frozen=True)
+class GridLabels:
+    epoch_axis: str
+    train_accuracy: str
+    with_bn: str
+    without_bn: str
+    scale: str
+
+
+def _grid_axes(n: int, cols: int, gap: float = 0.045) -> dict:
+    """Layout axes of n small panels in `cols` columns, sharing the y range 0…1."""
+    rows = -(-n // cols)
+    width, height = (1 - gap * (cols - 1)) / cols, (1 - gap * 2 * (rows - 1)) / rows
+    layout = {}
+    for i in range(n):
+        r, c = divmod(i, cols)
+        suffix = "" if i == 0 else str(i + 1)
+        top = 1 - r * (height + 2 * gap)
+        layout[f"xaxis{suffix}"] = {"domain": [c * (width + gap), c * (width + gap) + width], "anchor": f"y{suffix}",
+                                    "showticklabels": r == rows - 1}
+        layout[f"yaxis{suffix}"] = {"domain": [top - height, top], "anchor": f"x{suffix}", "range": [0, 1.05],
+                                    "tickformat": ".0%", "showticklabels": c == 0, "dtick": 0.5}
+    return layout
+
+
+def batchnorm_grid_figure(scales: list[float], runs: list[tuple[Curves, Curves]], epochs: int, labels: GridLabels,
+                          presentation: bool = False) -> go.Figure:
+    """The book's figure 6-19: one panel per initial weight std, training accuracy per epoch with
+    batch norm (solid) and without (dashed)."""
+    n = len(scales)
+    cols = 4 if n > 4 else 2
+    layout = _grid_axes(n, cols)
+    data, notes = [], []
+    styles = (theme.series_style(0, presentation), theme.series_style(1, presentation))
+    size = theme.font_size(presentation) - (2 if n > 8 else 0)
+    for i, (std, (without, with_bn)) in enumerate(zip(scales, runs)):
+        suffix = "" if i == 0 else str(i + 1)
+        for j, (curves, name) in enumerate(((with_bn, labels.with_bn), (without, labels.without_bn))):
+            data.append({"type": "scatter", "x": curves.epochs, "y": theme.rounded(curves.train, 4), "mode": "lines",
+                         "name": name, "legendgroup": name, "showlegend": i == 0, "line": styles[j]["line"],
+                         "xaxis": f"x{suffix}", "yaxis": f"y{suffix}"})
+        layout[f"xaxis{suffix}"]["range"] = [0, epochs]
+        notes.append({"text": f"{labels.scale} {std:.2g}", "xref": f"x{suffix} domain", "yref": f"y{suffix} domain",
+                      "x": 0.03, "y": 0.97, "xanchor": "left", "yanchor": "top", "showarrow": False,
+                      "font": {"size": size}, "bgcolor": "rgba(255,255,255,0.75)"})
+    rows = -(-n // cols)
+    layout.update(annotations=notes, legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+                  height=(230 if presentation else 170) * rows + 120, margin={"t": 60, "l": 60, "b": 60})
+    titles = {"xref": "paper", "yref": "paper", "showarrow": False, "font": {"size": theme.font_size(presentation)}}
+    notes += [{**titles, "text": labels.epoch_axis, "x": 0.5, "y": 0, "yshift": -45, "yanchor": "top"},
+              {**titles, "text": labels.train_accuracy, "x": 0, "xshift": -55, "y": 0.5, "textangle": -90}]
+    return theme.figure(data, layout, presentation)
+
+
+@dataclass(frozen=True)
+class SearchLabels:
+    scatter_title: str
+    lr: str
+    decay: str
+    val_accuracy: str
+    curves_title: str
+    epoch: str
+    trial: str
+
+
+def search_figure(lrs: np.ndarray, decays: np.ndarray, scores: np.ndarray, best: list[int], labels: SearchLabels,
+                  presentation: bool = False) -> go.Figure:
+    """Every trial at (lr, λ) on log axes, coloured by validation accuracy; the best ones ringed."""
+    done = np.isfinite(scores)
+    size = 16 if presentation else 12
+    data = [
+        {"type": "scatter", "x": theme.rounded(lrs[~done], 9), "y": theme.rounded(decays[~done], 11), "mode": "markers",
+         "marker": {"color": "#bbbbbb", "size": size, "symbol": "circle-open"}, "hoverinfo": "skip",
+         "showlegend": False},
+        {"type": "scatter", "x": theme.rounded(lrs[done], 9), "y": theme.rounded(decays[done], 11), "mode": "markers",
+         "customdata": theme.rounded(scores[done], 4), "showlegend": False,
+         "hovertemplate": f"{labels.lr} %{{x:.2e}}<br>{labels.decay} %{{y:.2e}}<br>"
+                          f"{labels.val_accuracy} %{{customdata:.1%}}<extra></extra>",
+         "marker": {"color": theme.rounded(scores[done], 4), "cmin": 0, "cmax": 1, "colorscale": "Viridis",
+                    "size": size, "line": {"width": 1, "color": "#333"},
+                    "colorbar": {"title": {"text": labels.val_accuracy}, "tickformat": ".0%"}}},
+        {"type": "scatter", "x": theme.rounded(lrs[best], 9), "y": theme.rounded(decays[best], 11), "mode": "markers",
+         "marker": {"color": "rgba(0,0,0,0)", "size": size + 10, "line": {"width": 2.5, "color": theme.OKABE_ITO[1]}},
+         "hoverinfo": "skip", "showlegend": False},
+    ]
+    layout = {"title": {"text": labels.scatter_title},
+              "xaxis": {"title": {"text": labels.lr}, "type": "log", "exponentformat": "power"},
+              "yaxis": {"title": {"text": labels.decay}, "type": "log", "exponentformat": "power"}}
+    return theme.figure(data, layout, presentation)
+
+
+def best_curves_figure(curves: list[tuple[str, np.ndarray]], epochs: int, labels: SearchLabels,
+                       presentation: bool = False) -> go.Figure:
+    """Validation accuracy per epoch of the best trials."""
+    data = []
+    for k, (name, values) in enumerate(curves):
+        style = theme.series_style(k, presentation)
+        data.append({"type": "scatter", "x": np.arange(1, len(values) + 1), "y": theme.rounded(values, 4),
+                     "mode": "lines", "name": name, "line": style["line"]})
+    layout = {"title": {"text": labels.curves_title},
+              "xaxis": {"title": {"text": labels.epoch}, "range": [0, epochs]},
+              "yaxis": {"title": {"text": labels.val_accuracy}, "range": [0, 1.02], "tickformat": ".0%"},
+              "legend": {"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0},
+              "margin": {"b": 130 if presentation else 110}}
+    return theme.figure(data, layout, presentation)

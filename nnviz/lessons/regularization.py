@@ -120,10 +120,6 @@ class Lab(LockStep):
                             for net in self.nets]
         super().__init__(trainers)
 
-    def matches(self, setup: Setup, variants: Sequence[Variant]) -> bool:
-        """Whether these nets are the ones asked for (the number of epochs may differ: it is live)."""
-        return replace(setup, epochs=self.setup.epochs) == self.setup and tuple(variants) == self.variants
-
     def follow_epochs(self, epochs: int) -> None:
         """Train to a new last epoch (never before the current one): the run goes on or stops earlier."""
         epochs = max(int(epochs), 1)
@@ -211,6 +207,9 @@ def batchnorm_variants(n: int) -> list[Variant]:
 SEARCH_SETUP = Setup(n_train=500, hidden=BOOK_HIDDEN, epochs=50)
 """The book's search (ch. 6.5): 500 training images, 20 % of them for validation, 50 epochs a trial."""
 SEARCH_TRIALS = ("10", "20", "50", "100")
+BEST_SHOWN = 5
+SEARCH_TRAIN_SCORED = 100
+"""Training images scored after each epoch of a trial (only validation accuracy is drawn)."""
 
 
 class SearchLab(LockStep):
@@ -225,7 +224,8 @@ class SearchLab(LockStep):
         self.setup, self.trials, self.space = setup, tuple(trials), space or SearchSpace()
         self.nets = [build_net(setup, Variant(weight_decay=tr.weight_decay), x.shape[1]) for tr in self.trials]
         super().__init__([Trainer(net, SGD(tr.lr), self.x_fit, self.t_fit, self.x_val, self.t_val,
-                                  batch_size=setup.batch_size, epochs=setup.epochs, seed=setup.seed)
+                                  batch_size=setup.batch_size, epochs=setup.epochs, seed=setup.seed,
+                                  train_acc_size=SEARCH_TRAIN_SCORED)
                           for net, tr in zip(self.nets, self.trials)])
 
     @classmethod
@@ -247,6 +247,12 @@ class SearchLab(LockStep):
         """Indices of the n trials with the highest validation accuracy so far."""
         scores = np.nan_to_num(self.scores(), nan=-1.0)
         return tuple(int(i) for i in np.argsort(-scores, kind="stable")[:n])
+
+    def lrs(self) -> Array:
+        return read_only(np.array([tr.lr for tr in self.trials]))
+
+    def decays(self) -> Array:
+        return read_only(np.array([tr.weight_decay for tr in self.trials]))
 
     def val_curve(self, k: int) -> Array:
         return read_only(np.asarray(self.trainers[k].test_acc_history))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from nnviz.core.search import SearchSpace
 from tests.app.conftest import array, assert_clean, assert_silent_fallback, figures, open_page
 
 PAGE = "app_pages/regularization.py"
@@ -129,3 +130,44 @@ def test_presentation_mode_draws_larger() -> None:
     for big, small in zip(figures(at), figures(plain)):
         assert big["layout"]["height"] > small["layout"]["height"]
         assert big["layout"]["template"]["layout"]["font"]["size"] > small["layout"]["template"]["layout"]["font"]["size"]
+
+
+def test_batchnorm_view_draws_one_panel_per_scale() -> None:
+    at = open_page(PAGE, view="batchnorm", grid="4")
+    assert_clean(at)
+    bn = lab(at, "batchnorm")
+    assert [v.init_std for v in bn.variants[::2]] == pytest.approx(np.logspace(0, -4, 4).tolist())
+    assert [v.batchnorm for v in bn.variants[:2]] == [False, True]
+    assert "BatchNorm1" in bn.nets[1].layers and "BatchNorm1" not in bn.nets[0].layers
+    at.button(key="epoch").click().run()
+    run_until_stopped(at, "batchnorm")
+    assert_clean(at)
+    (fig,) = figures(at)
+    assert len(fig["data"]) == 8 and {tr["yaxis"] for tr in fig["data"]} == {"y", "y2", "y3", "y4"}
+    first = [tr for tr in fig["data"] if tr["yaxis"] == "y"]
+    np.testing.assert_allclose(array(first[0]["y"])[1:], bn.trainers[1].train_acc_history, atol=1e-4)
+    assert "std 1" in [a["text"] for a in fig["layout"]["annotations"]]
+
+
+def test_search_view_scores_trials_and_narrows_the_range() -> None:
+    at = open_page(PAGE, view="search", trials="10", sseed="2")
+    assert_clean(at)
+    search = lab(at, "search")
+    assert len(search.trials) == 10 and len(search.x_val) == 100 and len(search.x_fit) == 400
+    assert all(1e-6 <= tr.lr <= 1e-2 and 1e-8 <= tr.weight_decay <= 1e-4 for tr in search.trials)
+    assert at.button(key="narrow").disabled
+    search.finish()
+    at.run()
+    assert_clean(at)
+    scatter, curves = figures(at)
+    assert scatter["layout"]["xaxis"]["type"] == "log" and scatter["layout"]["yaxis"]["type"] == "log"
+    np.testing.assert_allclose(np.sort(array(scatter["data"][1]["customdata"])), np.sort(search.scores()), atol=1e-4)
+    assert len(curves["data"]) == 5
+    expected = search.narrowed()
+    at.button(key="narrow").click().run()
+    assert_clean(at)
+    second = lab(at, "search")
+    assert second is not search and second.space == expected and second.iteration == 0
+    assert all(expected.lr.low <= np.log10(tr.lr) <= expected.lr.high for tr in second.trials)
+    at.button(key="book_ranges").click().run()
+    assert lab(at, "search").space == SearchSpace()
