@@ -170,8 +170,8 @@ def decay_view(lab: Lab, names: list[str]) -> None:
     with right:
         for k, name in enumerate(names):
             s = lab.loss_split(k)
-            st.markdown(t("regularization.split", name=name, ce=num(s.cross_entropy, 3), pen=num(s.penalty, 3),
-                          lam=num(s.weight_decay), sq=num(s.squares, 4)))
+            key = "regularization.split" if s.weight_decay else "regularization.split_plain"
+            st.markdown(t(key, name=name, ce=num(s.cross_entropy, 3), pen=num(s.penalty, 3), sq=num(s.squares, 4)))
         st.caption(t("regularization.decay_note"))
     show_code(MultiLayerNet.weight_decay, MultiLayerNet.loss_and_gradient)
 
@@ -202,9 +202,7 @@ def batchnorm_view(lab: Lab) -> None:
 def search_view(lab: SearchLab) -> None:
     scores = lab.scores()
     best = list(lab.best(lesson.BEST_SHOWN))
-    text = labels(figs.SearchLabels, PAGE, scatter_title=t("regularization.scatter_title", n=len(lab.trials),
-                                                           lr=range_text(lab.space.lr),
-                                                           decay=range_text(lab.space.weight_decay)))
+    text = labels(figs.SearchLabels, PAGE, scatter_title=t("regularization.scatter_title", n=len(lab.trials)))
     left, right = st.columns([1, 1])
     with left:
         fig = figs.search_figure(lab.lrs(), lab.decays(), scores, best, text, presentation())
@@ -219,7 +217,8 @@ def search_view(lab: SearchLab) -> None:
                    key="narrow", disabled=not lab.done, width="stretch", help=t("regularization.narrow_help"))
     cols[1].button(t("regularization.book_ranges"), on_click=book_ranges, icon=":material/zoom_out:",
                    key="book_ranges", disabled=lab.space == SearchSpace(), width="stretch")
-    st.caption(t("regularization.search_note"))
+    st.caption(t("regularization.search_range", lr=range_text(lab.space.lr), decay=range_text(lab.space.weight_decay))
+               + " " + t("regularization.search_note"))
     show_code(validation_split, draw_trials, narrowed)
 
 

@@ -87,7 +87,7 @@ def gap_figure(runs: list[tuple[str, Curves]], epochs: int, labels: GapLabels,
         "xaxis": {"title": {"text": labels.epoch}, "range": [0, epochs * 1.12]},
         "yaxis": {"title": {"text": labels.accuracy}, "range": [0, 1.02], "tickformat": ".0%"},
         "annotations": notes,
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "traceorder": "normal"},
         "margin": {"t": 70 if presentation else 50},
     }
     return theme.figure(data, layout, presentation)
@@ -106,8 +106,7 @@ def weights_figure(hist: Histograms, names: list[str], labels: WeightsLabels, pr
         "title": {"text": labels.weights_title},
         "xaxis": {"title": {"text": labels.weight}},
         "yaxis": {"title": {"text": labels.share}, "tickformat": ".0%", "rangemode": "tozero"},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
-        "margin": {"t": 110 if presentation else 90},
+        "legend": {"yanchor": "top", "y": 0.98, "xanchor": "right", "x": 0.98},
     }
     return theme.figure(data, layout, presentation)
 
@@ -124,7 +123,7 @@ def mask_figure(masks: np.ndarray, labels: MaskLabels, presentation: bool = Fals
         "title": {"text": labels.mask_title},
         "xaxis": {"title": {"text": labels.unit}, "showgrid": False, "zeroline": False},
         "yaxis": {"autorange": "reversed", "showgrid": False, "zeroline": False},
-        "height": (90 if presentation else 70) * masks.shape[0] + 140,
+        "height": (60 if presentation else 42) * masks.shape[0] + 140,
         "margin": {"t": 80 if presentation else 60},
     }
     return theme.figure(data, layout, presentation)
@@ -177,10 +176,12 @@ def batchnorm_grid_figure(scales: list[float], runs: list[tuple[Curves, Curves]]
                       "font": {"size": size}, "bgcolor": "rgba(255,255,255,0.75)"})
     rows = -(-n // cols)
     layout.update(annotations=notes, legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-                  height=(230 if presentation else 170) * rows + 120, margin={"t": 60, "l": 60, "b": 60})
+                  height=(230 if presentation else 170) * rows + 140,
+                  margin={"t": 60, "l": 110 if presentation else 95, "b": 90 if presentation else 75})
     titles = {"xref": "paper", "yref": "paper", "showarrow": False, "font": {"size": theme.font_size(presentation)}}
-    notes += [{**titles, "text": labels.epoch_axis, "x": 0.5, "y": 0, "yshift": -45, "yanchor": "top"},
-              {**titles, "text": labels.train_accuracy, "x": 0, "xshift": -55, "y": 0.5, "textangle": -90}]
+    notes += [{**titles, "text": labels.epoch_axis, "x": 0.5, "y": 0, "yshift": -30, "yanchor": "top"},
+              {**titles, "text": labels.train_accuracy, "x": 0, "xshift": -70, "xanchor": "right", "y": 0.5,
+               "textangle": -90}]
     return theme.figure(data, layout, presentation)
 
 
@@ -232,6 +233,6 @@ def best_curves_figure(curves: list[tuple[str, np.ndarray]], epochs: int, labels
     layout = {"title": {"text": labels.curves_title},
               "xaxis": {"title": {"text": labels.epoch}, "range": [0, epochs]},
               "yaxis": {"title": {"text": labels.val_accuracy}, "range": [0, 1.02], "tickformat": ".0%"},
-              "legend": {"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0},
-              "margin": {"b": 130 if presentation else 110}}
+              "legend": {"orientation": "h", "yanchor": "top", "y": -0.3 if presentation else -0.25, "x": 0},
+              "margin": {"b": 190 if presentation else 150}}
     return theme.figure(data, layout, presentation)
