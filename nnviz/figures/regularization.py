@@ -172,12 +172,12 @@ def batchnorm_grid_figure(scales: list[float], runs: list[tuple[Curves, Curves]]
                          "xaxis": f"x{suffix}", "yaxis": f"y{suffix}"})
         layout[f"xaxis{suffix}"]["range"] = [0, epochs]
         notes.append({"text": f"{labels.scale} {std:.2g}", "xref": f"x{suffix} domain", "yref": f"y{suffix} domain",
-                      "x": 0.03, "y": 0.97, "xanchor": "left", "yanchor": "top", "showarrow": False,
-                      "font": {"size": size}, "bgcolor": "rgba(255,255,255,0.75)"})
+                      "x": 0.5, "y": 1.0, "xanchor": "center", "yanchor": "bottom", "showarrow": False,
+                      "font": {"size": size}})
     rows = -(-n // cols)
-    layout.update(annotations=notes, legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+    layout.update(annotations=notes, legend={"orientation": "h", "yanchor": "bottom", "y": 1.05, "x": 0},
                   height=(230 if presentation else 170) * rows + 140,
-                  margin={"t": 60, "l": 110 if presentation else 95, "b": 90 if presentation else 75})
+                  margin={"t": 100 if presentation else 85, "l": 110 if presentation else 95, "b": 90 if presentation else 75})
     titles = {"xref": "paper", "yref": "paper", "showarrow": False, "font": {"size": theme.font_size(presentation)}}
     notes += [{**titles, "text": labels.epoch_axis, "x": 0.5, "y": 0, "yshift": -30, "yanchor": "top"},
               {**titles, "text": labels.train_accuracy, "x": 0, "xshift": -70, "xanchor": "right", "y": 0.5,
