@@ -154,6 +154,55 @@ class Dropout:
         return dout if self.mask is None else dout * self.mask
 
 
+BN_EPS = 1e-6
+"""The book's 10e-7 inside the square root of the batch-norm variance."""
+
+
+class BatchNormalization:
+    """The book's batch norm over the batch axis: y = γ (x − μ) / √(σ² + ε) + β.
+
+    Training normalises with the batch's mean and (biased) variance and updates the running
+    statistics as momentum · old + (1 − momentum) · batch (momentum 0.9 ⇔ PyTorch's 0.1);
+    evaluation normalises with the running statistics. The running mean starts at 0 and the
+    running variance at 1 (PyTorch's start; the book starts both at 0).
+    """
+
+    def __init__(self, gamma: Array, beta: Array, momentum: float = 0.9, eps: float = BN_EPS) -> None:
+        self.gamma = gamma
+        self.beta = beta
+        self.momentum = float(momentum)
+        self.eps = float(eps)
+        self.running_mean = np.zeros_like(gamma)
+        self.running_var = np.ones_like(gamma)
+        self.xc: Array | None = None
+        self.xn: Array | None = None
+        self.std: Array | None = None
+        self.dgamma: Array | None = None
+        self.dbeta: Array | None = None
+
+    def forward(self, x: Array, train_flg: bool = True) -> Array:
+        if train_flg:
+            mu = x.mean(axis=0)
+            self.xc = x - mu
+            var = np.mean(self.xc * self.xc, axis=0)
+            self.std = np.sqrt(var + self.eps)
+            self.xn = self.xc / self.std
+            keep = self.momentum
+            self.running_mean = keep * self.running_mean + (1 - keep) * mu
+            self.running_var = keep * self.running_var + (1 - keep) * var
+            xn = self.xn
+        else:
+            xn = (x - self.running_mean) / np.sqrt(self.running_var + self.eps)
+        return self.gamma * xn + self.beta
+
+    def backward(self, dout: Array) -> Array:
+        """dβ = Σ dout, dγ = Σ x̂ · dout, dx = (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)) / σ."""
+        self.dbeta = dout.sum(axis=0)
+        self.dgamma = np.sum(self.xn * dout, axis=0)
+        dxn = self.gamma * dout
+        return (dxn - dxn.mean(axis=0) - self.xn * np.mean(dxn * self.xn, axis=0)) / self.std
+
+
 class SoftmaxWithLoss:
     """Softmax followed by cross-entropy; backward (y − t)/N for one-hot or label targets."""
 

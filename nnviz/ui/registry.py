@@ -30,6 +30,7 @@ PAGES = [
     PageInfo("descent", "optimization", ":material/downhill_skiing:"),
     PageInfo("init", "training", ":material/grain:"),
     PageInfo("optimizers", "optimization", ":material/speed:"),
+    PageInfo("regularization", "training", ":material/tune:"),
     PageInfo("mnist", "training", ":material/model_training:"),
 ]
 

@@ -8,7 +8,7 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nnviz.core.net import MultiLayerNet, TwoLayerNet
+from nnviz.core.net import MultiLayerNet, MultiLayerNetExtend, TwoLayerNet
 
 ACTIVATIONS = ["relu", "sigmoid", "tanh", "leaky_relu"]
 KINK_MARGIN = 1e-3  # numerical gradients need every pre-activation this far from a ReLU kink
@@ -205,3 +205,83 @@ def test_layer_stats_dead_units_and_saturation() -> None:
     sig.gradient(x * 10, np.zeros(8, dtype=int))
     s = sig.layer_stats()[0]
     assert s.dead_fraction is None and s.saturated_fraction > 0.8
+
+
+# ---------------------------------------------------------------- batch norm, dropout, weight decay
+
+
+def extended(activation: str, batchnorm: bool, dropout: float, weight_decay: float, seed: int):
+    net = MultiLayerNetExtend(5, [6, 4], 3, activation, weight_init_std=0.7, weight_decay_lambda=weight_decay,
+                              use_dropout=dropout > 0, dropout_ration=dropout, use_batchnorm=batchnorm,
+                              seed=seed, dtype=np.float64)
+    rng = np.random.default_rng(seed + 100)
+    for key, p in net.params.items():
+        if key.startswith(("b", "gamma", "beta")):
+            p += 0.3 * rng.standard_normal(p.shape)
+    return net, rng.standard_normal((6, 5)), rng.integers(0, 3, 6)
+
+
+@pytest.mark.usefixtures("exact_log")
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
+@pytest.mark.parametrize(("batchnorm", "dropout", "weight_decay"),
+                         [(True, 0.0, 0.0), (False, 0.3, 0.0), (True, 0.3, 0.1), (False, 0.0, 0.1)])
+def test_training_gradients_through_every_option_match_finite_differences(
+        activation: str, batchnorm: bool, dropout: float, weight_decay: float) -> None:
+    """One training step's backprop (this step's dropout masks, batch statistics) against central
+    differences of the same training loss (the masks fixed by rewinding the RNG)."""
+    net, x, t = extended(activation, batchnorm, dropout, weight_decay, seed=11)
+    state = net.rng.bit_generator.state
+    backprop = net.gradient(x, t)
+    net.rng.bit_generator.state = state
+    numerical = net.numerical_gradient(x, t, train_flg=True)
+    assert backprop.keys() == numerical.keys() == net.params.keys()
+    assert ({"gamma1", "beta1", "gamma2", "beta2"} <= net.params.keys()) == batchnorm
+    for key in net.params:
+        np.testing.assert_allclose(backprop[key], numerical[key], rtol=1e-6, atol=1e-8, err_msg=key)
+    if batchnorm:  # a bias before batch norm is subtracted out with the batch mean
+        np.testing.assert_allclose(backprop["b1"], 0, atol=1e-15)
+
+
+def test_extended_net_against_torch_autograd() -> None:
+    """Batch norm + dropout (this step's masks) + weight decay: the whole loss and every gradient."""
+    torch = pytest.importorskip("torch")
+    net, x, t = extended("relu", True, 0.25, 0.05, seed=4)
+    loss, grads = net.loss_and_gradient(x, t)
+    masks = [net.layers[f"Dropout{i}"].mask for i in (1, 2)]
+    p = {k: torch.tensor(v, requires_grad=True) for k, v in net.params.items()}
+    h = torch.from_numpy(x)
+    for i in (1, 2):
+        a = h @ p[f"W{i}"] + p[f"b{i}"]
+        a = torch.nn.functional.batch_norm(a, None, None, p[f"gamma{i}"], p[f"beta{i}"], training=True, eps=1e-6)
+        h = torch.relu(a) * torch.from_numpy(masks[i - 1])
+    scores = h @ p["W3"] + p["b3"]
+    ref = torch.nn.functional.cross_entropy(scores, torch.from_numpy(t)) + 0.5 * 0.05 * sum(
+        (p[f"W{i}"] ** 2).sum() for i in (1, 2, 3))
+    ref.backward()
+    assert loss == pytest.approx(ref.item(), rel=1e-6)  # the loss's δ = 1e-7 guard is all that differs
+    for key, g in grads.items():
+        np.testing.assert_allclose(g, p[key].grad.numpy(), rtol=1e-5, atol=1e-8, err_msg=key)
+
+
+def test_dropout_masks_have_the_inverted_scale_and_ratio() -> None:
+    net = MultiLayerNetExtend(20, [400], 3, use_dropout=True, dropout_ration=0.2, seed=0, dtype=np.float64)
+    net.predict(np.ones((50, 20)), train_flg=True)
+    mask = net.layers["Dropout1"].mask
+    assert set(np.unique(mask)) == {0.0, 1 / 0.8}
+    assert np.mean(mask == 0) == pytest.approx(0.2, abs=0.01)
+
+
+def test_batchnorm_eval_uses_running_statistics_and_training_moves_them() -> None:
+    net = MultiLayerNetExtend(4, [3], 2, use_batchnorm=True, seed=1, dtype=np.float64)
+    x = np.random.default_rng(0).standard_normal((10, 4)) + 5
+    norm = net.layers["BatchNorm1"]
+    before = net.predict(x)
+    assert norm.running_mean.tolist() == [0, 0, 0]
+    net.loss_and_gradient(x, np.zeros(10, dtype=int))
+    assert not np.allclose(norm.running_mean, 0)
+    assert not np.allclose(net.predict(x), before)
+
+
+def test_use_dropout_false_ignores_the_ratio() -> None:
+    net = MultiLayerNetExtend(4, [3], 2, use_dropout=False, dropout_ration=0.5, seed=1)
+    assert not any(k.startswith("Dropout") for k in net.layers)

@@ -1,0 +1,173 @@
+"""The Overfitting and regularisation page through AppTest: every view trains live, pauses, and
+follows its controls; bad links fall back silently."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnviz.core.search import SearchSpace
+from tests.app.conftest import array, assert_clean, assert_silent_fallback, figures, open_page
+
+PAGE = "app_pages/regularization.py"
+
+
+def lab(at, view: str = "overfit"):
+    return at.session_state[f"_reg_lab_{view}"]
+
+
+def texts(at) -> str:
+    return " ".join(str(el.value) for el in [*at.markdown, *at.caption, *at.warning, *at.success])
+
+
+def run_until_stopped(at, view: str, limit: int = 80) -> None:
+    for _ in range(limit):
+        if not lab(at, view).running:
+            return
+        at.run()
+    raise AssertionError("training did not stop")
+
+
+def traces(fig: dict, name: str) -> list[dict]:
+    return [tr for tr in fig["data"] if tr.get("name") == name]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_default_is_the_books_overfitting_experiment(lang: str) -> None:
+    at = open_page(PAGE, lang=lang)
+    assert_clean(at)
+    net = lab(at).nets[0]
+    assert [net.params[f"W{i}"].shape[1] for i in range(1, 8)] == [100] * 6 + [10]
+    assert len(lab(at).x_train) == 300 and lab(at).setup.epochs == 200 and lab(at).trainers[0].optimizer.lr == 0.01
+    (fig,) = figures(at)
+    assert "784-100-100-100-100-100-100-10" in texts(at)
+    assert fig["layout"]["xaxis"]["range"][1] >= 200
+    if lang == "zh":
+        assert "过拟合" in texts(at) or "过拟合" in str(at.title[0].value)
+
+
+def test_epoch_button_draws_train_test_and_the_gap() -> None:
+    at = open_page(PAGE, n="100", depth="2", width="50", epochs="20")
+    at.button(key="epoch").click().run()
+    run_until_stopped(at, "overfit")
+    assert_clean(at)
+    assert lab(at).iteration == 1  # 100 images, batch 100: one update an epoch
+    fig = figures(at)[0]
+    (train,), (test,) = traces(fig, "train"), traces(fig, "test")
+    assert test["fill"] == "tonexty"  # the gap is the area between the two
+    history = lab(at).trainers[0]
+    np.testing.assert_allclose(array(test["y"])[1:], history.test_acc_history, atol=1e-4)
+    np.testing.assert_allclose(array(train["y"])[1:], history.train_acc_history, atol=1e-4)
+    gap = history.train_acc_history[-1] - history.test_acc_history[-1]
+    assert any(f"{gap * 100:.1f}".replace("-", "−") in a["text"] for a in fig["layout"]["annotations"])
+
+
+def test_start_pause_continue_in_bounded_ticks() -> None:
+    at = open_page(PAGE, speed="slow", n="100", depth="1", width="20", epochs="10")
+    at.button(key="start").click().run()
+    assert lab(at).running and at.button(key="step").disabled
+    at.run()
+    at.run()
+    assert lab(at).iteration == 3, "one update per tick at the slowest speed"
+    at.button(key="pause").click().run()
+    at.run()
+    assert not lab(at).running and lab(at).iteration == 3
+    assert at.button(key="start").label == "Continue"
+    at.button(key="start").click().run()
+    run_until_stopped(at, "overfit")
+    assert lab(at).done and at.success
+
+
+def test_weight_decay_view_compares_two_nets_and_splits_the_loss() -> None:
+    at = open_page(PAGE, view="decay", lam="0.3", n="100", depth="2", width="20", epochs="10")
+    assert_clean(at)
+    assert [v.weight_decay for v in lab(at, "decay").variants] == [0.0, 0.3]
+    at.button(key="epoch").click().run()
+    run_until_stopped(at, "decay")
+    assert_clean(at)
+    curves, weights = figures(at)
+    assert len(curves["data"]) == 4 and len(weights["data"]) == 2
+    for tr in weights["data"]:
+        assert array(tr["y"]).sum() == pytest.approx(1.0, abs=1e-3)
+    split = lab(at, "decay").loss_split(1)
+    assert "½λΣW²" in texts(at) and f"{split.cross_entropy:.3g}" in texts(at)
+
+
+def test_dropout_view_shows_the_next_steps_masks() -> None:
+    at = open_page(PAGE, view="dropout", ratio="0.3", n="100", depth="3", width="50", epochs="10")
+    assert_clean(at)
+    curves, masks = figures(at)
+    expected = lab(at, "dropout").next_masks(1)
+    assert expected.shape == (3, 50)
+    np.testing.assert_array_equal(array(masks["data"][0]["z"]).reshape(3, 50), expected.astype(int))
+    assert "1/(1 − p) = 1.43" in texts(at)
+
+
+def test_a_setting_change_after_training_waits_for_reset() -> None:
+    at = open_page(PAGE, n="100", depth="1", width="20", epochs="10")
+    at.button(key="step").click().run()
+    at.select_slider(key="width").set_value("50").run()
+    assert_clean(at)
+    assert at.warning and "Reset" in at.warning[0].value
+    assert lab(at).nets[0].params["W1"].shape == (784, 20)
+    at.button(key="reset_training").click().run()
+    assert lab(at).nets[0].params["W1"].shape == (784, 50) and lab(at).iteration == 0
+    at.slider(key="epochs").set_value(20).run()
+    assert not at.warning and lab(at).setup.epochs == 20, "the number of epochs is live"
+
+
+@pytest.mark.parametrize("params", [{"view": "nonsense"}, {"n": "7"}, {"lam": "banana"}, {"width": "3"},
+                                    {"view": "decay", "lam": "-1"}])
+def test_unknown_url_values_fall_back_silently(params: dict[str, str]) -> None:
+    at = open_page(PAGE, **params)
+    assert_silent_fallback(at)
+
+
+def test_presentation_mode_draws_larger() -> None:
+    at = open_page(PAGE, present=True, view="decay")
+    assert_clean(at)
+    plain = open_page(PAGE, view="decay")
+    for big, small in zip(figures(at), figures(plain)):
+        assert big["layout"]["height"] > small["layout"]["height"]
+        assert big["layout"]["template"]["layout"]["font"]["size"] > small["layout"]["template"]["layout"]["font"]["size"]
+
+
+def test_batchnorm_view_draws_one_panel_per_scale() -> None:
+    at = open_page(PAGE, view="batchnorm", grid="4")
+    assert_clean(at)
+    bn = lab(at, "batchnorm")
+    assert [v.init_std for v in bn.variants[::2]] == pytest.approx(np.logspace(0, -4, 4).tolist())
+    assert [v.batchnorm for v in bn.variants[:2]] == [False, True]
+    assert "BatchNorm1" in bn.nets[1].layers and "BatchNorm1" not in bn.nets[0].layers
+    at.button(key="epoch").click().run()
+    run_until_stopped(at, "batchnorm")
+    assert_clean(at)
+    (fig,) = figures(at)
+    assert len(fig["data"]) == 8 and {tr["yaxis"] for tr in fig["data"]} == {"y", "y2", "y3", "y4"}
+    first = [tr for tr in fig["data"] if tr["yaxis"] == "y"]
+    np.testing.assert_allclose(array(first[0]["y"])[1:], bn.trainers[1].train_acc_history, atol=1e-4)
+    assert "std 1" in [a["text"] for a in fig["layout"]["annotations"]]
+
+
+def test_search_view_scores_trials_and_narrows_the_range() -> None:
+    at = open_page(PAGE, view="search", trials="10", sseed="2")
+    assert_clean(at)
+    search = lab(at, "search")
+    assert len(search.trials) == 10 and len(search.x_val) == 100 and len(search.x_fit) == 400
+    assert all(1e-6 <= tr.lr <= 1e-2 and 1e-8 <= tr.weight_decay <= 1e-4 for tr in search.trials)
+    assert at.button(key="narrow").disabled
+    search.finish()
+    at.run()
+    assert_clean(at)
+    scatter, curves = figures(at)
+    assert scatter["layout"]["xaxis"]["type"] == "log" and scatter["layout"]["yaxis"]["type"] == "log"
+    np.testing.assert_allclose(np.sort(array(scatter["data"][1]["customdata"])), np.sort(search.scores()), atol=1e-4)
+    assert len(curves["data"]) == 5
+    expected = search.narrowed()
+    at.button(key="narrow").click().run()
+    assert_clean(at)
+    second = lab(at, "search")
+    assert second is not search and second.space == expected and second.iteration == 0
+    assert all(expected.lr.low <= np.log10(tr.lr) <= expected.lr.high for tr in second.trials)
+    at.button(key="book_ranges").click().run()
+    assert lab(at, "search").space == SearchSpace()

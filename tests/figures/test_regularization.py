@@ -1,0 +1,65 @@
+"""Figures of the regularisation page: what each builder draws from the lesson's data."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnviz.figures import regularization as figs
+from nnviz.lessons.regularization import Curves, Histograms
+from tests.app.conftest import array
+
+GAP = figs.GapLabels("epoch", "accuracy", "train", "test", "gap", "press Start")
+
+
+def curves(train: list[float], test: list[float]) -> Curves:
+    return Curves(np.arange(len(train)), np.array(train), np.array(test))
+
+
+def test_gap_figure_shades_between_train_and_test_and_labels_the_gap() -> None:
+    runs = [("plain", curves([0.1, 0.9, 1.0], [0.1, 0.7, 0.8])), ("λ", curves([0.1, 0.6, 0.7], [0.1, 0.5, 0.6]))]
+    spec = figs.gap_figure(runs, 200, GAP).to_dict()
+    names = [tr["name"] for tr in spec["data"]]
+    assert names == ["plain · train", "plain · test", "λ · train", "λ · test"]
+    assert [tr.get("fill") for tr in spec["data"]] == [None, "tonexty", None, "tonexty"]
+    notes = [a["text"] for a in spec["layout"]["annotations"]]
+    assert notes == ["gap 20.0 %", "gap 10.0 %"]
+    assert spec["layout"]["xaxis"]["range"][1] >= 200
+
+
+def test_gap_figure_before_training_says_what_to_do() -> None:
+    spec = figs.gap_figure([("n", curves([0.1], [0.09]))], 50, GAP).to_dict()
+    assert [a["text"] for a in spec["layout"]["annotations"]] == ["press Start"]
+
+
+def test_mask_figure_has_one_row_per_layer() -> None:
+    masks = np.array([[True, False, True], [False, False, True]])
+    spec = figs.mask_figure(masks, figs.MaskLabels("t", "unit", "layer {n}", "kept", "dropped")).to_dict()
+    (heat,) = spec["data"]
+    assert heat["y"] == ["layer 1", "layer 2"]
+    assert heat["customdata"].tolist() == [["kept", "dropped", "kept"], ["dropped", "dropped", "kept"]]
+
+
+def test_batchnorm_grid_has_a_panel_per_scale() -> None:
+    c = curves([0.1, 0.5], [0.1, 0.4])
+    labels = figs.GridLabels("epoch", "training accuracy", "with", "without", "std")
+    spec = figs.batchnorm_grid_figure([1.0, 0.1, 0.01, 0.001, 1e-4], [(c, c)] * 5, 20, labels).to_dict()
+    assert len(spec["data"]) == 10 and {tr["yaxis"] for tr in spec["data"]} == {"y", "y2", "y3", "y4", "y5"}
+    assert sum(tr["showlegend"] for tr in spec["data"]) == 2
+    assert "std 0.001" in [a["text"] for a in spec["layout"]["annotations"]]
+    assert spec["layout"]["xaxis5"]["domain"][0] == spec["layout"]["xaxis"]["domain"][0]  # 4 columns, then a new row
+
+
+def test_search_scatter_uses_log_axes_and_rings_the_best() -> None:
+    labels = figs.SearchLabels("trials", "lr", "λ", "val", "best", "epoch", "trial")
+    scores = np.array([0.2, np.nan, 0.9])
+    spec = figs.search_figure(np.array([1e-5, 1e-4, 1e-3]), np.array([1e-7, 1e-6, 1e-5]), scores, [2], labels).to_dict()
+    assert spec["layout"]["xaxis"]["type"] == spec["layout"]["yaxis"]["type"] == "log"
+    pending, done, ring = spec["data"]
+    assert len(array(pending["x"])) == 1 and len(array(done["x"])) == 2 and list(array(ring["x"])) == [1e-3]
+
+
+def test_weight_histogram_steps_over_the_bin_centres() -> None:
+    hist = Histograms(np.array([-1.0, 0.0, 1.0]), (np.array([0.25, 0.75]),))
+    spec = figs.weights_figure(hist, ["n"], figs.WeightsLabels("w", "weight", "share")).to_dict()
+    assert list(array(spec["data"][0]["x"])) == [-0.5, 0.5]
+    assert list(array(spec["data"][0]["y"])) == [0.25, 0.75]
