@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import product
 from typing import Literal
 
 import numpy as np
@@ -125,6 +124,3 @@ def matches(w: tuple[float, float], b: float) -> str | None:
     table = tuple(int(v) for v in perceptron(np.array(INPUTS, dtype=np.float64), w, b))
     return next((name for name, truth in TRUTH.items() if truth == table), None)
 
-
-ALL_TABLES = tuple(product((0, 1), repeat=4))
-"""Every function of two bits, as its outputs on `INPUTS` (16 of them)."""
