@@ -9,6 +9,10 @@ from __future__ import annotations
 # (name, link, charts at least)
 VIEWS: list[tuple[str, str, int]] = [
     ("home", "", 0),
+    ("perceptron", "perceptron", 1),
+    ("perceptron-xor", "perceptron?view=xor", 1),
+    ("perceptron-forward", "perceptron?view=forward", 1),
+    ("perceptron-linear", "perceptron?view=linear", 1),
     ("activations", "activations", 1),
     ("activations-depth", "activations?view=depth", 1),
     ("activations-softmax", "activations?view=softmax", 1),

@@ -180,3 +180,13 @@ def matrix_latex(m: np.ndarray) -> str:
     """A matrix as a LaTeX bmatrix."""
     rows = [" & ".join(num(v) for v in row) for row in np.atleast_2d(m)]
     return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"
+
+
+def affine_latex(w: tuple[float, ...], b: float) -> str:
+    """w₁x₁ + w₂x₂ + b with signs written once ("0.5\\,x_1 - 0.5\\,x_2 - 0.7")."""
+    terms = [(v, rf"\,x_{{{i}}}") for i, v in enumerate(w, start=1)] + [(b, "")]
+    out = ""
+    for k, (value, symbol) in enumerate(terms):
+        sign = "-" if value < 0 else ("+" if k else "")
+        out += f" {sign} {num(abs(value))}{symbol}" if k else f"{sign}{num(abs(value))}{symbol}"
+    return out

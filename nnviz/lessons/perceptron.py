@@ -53,10 +53,16 @@ def _neuron_map(w: tuple[float, float], b: float, output: core.Output, points: A
     return NeuronMap(axis, z, sums, core.perceptron(points, w, b, output), decision_line(w, b, *plane))
 
 
+@lru_cache(maxsize=1)
+def inputs() -> Array:
+    """The four inputs of a gate as rows (4, 2)."""
+    return read_only(np.array(core.INPUTS, dtype=np.float64))
+
+
 @lru_cache(maxsize=256)
 def gate(w: tuple[float, float], b: float, output: core.Output) -> NeuronMap:
     """One neuron (w, b) over the plane around the unit square, and on the four inputs."""
-    return read_only(_neuron_map(w, b, output, np.array(core.INPUTS, dtype=np.float64), GATE_PLANE))
+    return read_only(_neuron_map(w, b, output, inputs(), GATE_PLANE))
 
 
 def gate_name(w: tuple[float, float], b: float) -> str | None:
@@ -91,9 +97,8 @@ def xor_solution(output: core.Output) -> XorSolution:
     """The book's gates (step) or the slides' sigmoid neurons (sigmoid), layer by layer."""
     gates = core.BOOK_GATES if output == "step" else core.SIGMOID_GATES
     two = core.xor_two_layers(gates, output)
-    inputs = np.array(core.INPUTS, dtype=np.float64)
     maps = [_neuron_map(gates[g].w, gates[g].b, output, pts, GATE_PLANE)
-            for g, pts in (("nand", inputs), ("or", inputs), ("and", two.hidden))]
+            for g, pts in (("nand", inputs()), ("or", inputs()), ("and", two.hidden))]
     return read_only(XorSolution(two, *maps))
 
 

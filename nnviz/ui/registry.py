@@ -24,6 +24,7 @@ class PageInfo:
 
 HOME = PageInfo("home", "", ":material/home:")
 PAGES = [
+    PageInfo("perceptron", "basics", ":material/hub:"),
     PageInfo("activations", "basics", ":material/show_chart:"),
     PageInfo("gradients", "calculus", ":material/explore:"),
     PageInfo("descent", "optimization", ":material/downhill_skiing:"),
