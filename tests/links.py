@@ -41,6 +41,10 @@ VIEWS: list[tuple[str, str, int]] = [
     ("mnist-predict", "mnist?view=predict&img=7", 1),
     ("mnist-layers", "mnist?view=layers", 1),
     ("mnist-init", "mnist?exp=init", 1),
+    ("playground", "playground", 3),
+    ("playground-xor-linear", "playground?data=xor&depth=0", 2),
+    ("playground-spiral", "playground?data=spirals&depth=3&width=8&feat=x&feat=y&feat=sinx&feat=siny", 3),
+    ("playground-overfit", "playground?data=circles&n=30&noise=0.25&width=8&l2=0.03&test=false", 3),
 ]
 
 SHARED_LINKS: list[str] = [

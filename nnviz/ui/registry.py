@@ -31,6 +31,7 @@ PAGES = [
     PageInfo("init", "training", ":material/grain:"),
     PageInfo("optimizers", "optimization", ":material/speed:"),
     PageInfo("mnist", "training", ":material/model_training:"),
+    PageInfo("playground", "training", ":material/scatter_plot:"),
 ]
 
 
