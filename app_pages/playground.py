@@ -10,7 +10,7 @@ import streamlit as st
 from nnviz.core.net import MultiLayerNet
 from nnviz.core.optimizer import OPTIMIZERS, hyper_params
 from nnviz.core.train import Trainer
-from nnviz.data import toy2d
+from nnviz.core import toy2d
 from nnviz.figures import playground as figs
 from nnviz.figures.format import num, percent
 from nnviz.lessons import playground as lesson

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from nnviz.data.toy2d import Points
+from nnviz.core.toy2d import Points
 from nnviz.figures import maps, theme
 
 UNIT_SCALE = [[0.0, theme.OKABE_ITO[1]], [0.5, "#f7f7f7"], [1.0, theme.OKABE_ITO[0]]]

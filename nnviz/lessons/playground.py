@@ -15,7 +15,7 @@ from nnviz.core.losses import cross_entropy_error
 from nnviz.core.net import MultiLayerNet
 from nnviz.core.optimizer import make_optimizer
 from nnviz.core.train import Trainer
-from nnviz.data import toy2d
+from nnviz.core import toy2d
 from nnviz.lessons.frozen import read_only
 from nnviz.lessons.live import LockStep
 

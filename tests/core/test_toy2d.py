@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.data import toy2d
+from nnviz.core import toy2d
 
 
 @pytest.mark.parametrize("name", list(toy2d.DATASETS))
