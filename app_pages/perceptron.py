@@ -66,7 +66,7 @@ def gate_panel() -> None:
 
 def xor_panel() -> None:
     st.markdown(s("xor_try"))
-    weights, bias = weight_sliders("x", (0.5, 0.5, -0.2))
+    weights, bias = weight_sliders("x", (0.5, -0.5, -0.1))
     output = w.choice("xout", s("xor_neurons"), OUTPUTS, "step", format_func=lambda o: s(f"out_{o}"),
                       kind="segmented")
     right = lesson.xor_try(weights, bias)

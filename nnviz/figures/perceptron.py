@@ -143,7 +143,8 @@ def network_figure(trace: ForwardPass, network: dict[str, np.ndarray], labels: N
         under = [""] * len(values) if a is None else [f"a = {num(s, 3)}" for s in a]
         data.append({"type": "scatter", "x": pos[:, 0], "y": pos[:, 1], "mode": "markers+text", "text": text,
                      "textfont": {"size": font, "color": INK}, "showlegend": False, "hoverinfo": "skip",
-                     "marker": {"size": size, "color": "white", "line": {"color": INK, "width": 2}}})
+                     "marker": {"size": size, "color": "white", "symbol": "circle",
+                                "line": {"color": INK, "width": 2}}})
         data.append({"type": "scatter", "x": pos[:, 0], "y": pos[:, 1] - 0.42, "mode": "text", "text": under,
                      "textfont": {"size": font - 3, "color": "#555"}, "showlegend": False, "hoverinfo": "skip"})
     titles = (labels.layer_in, labels.layer_1, labels.layer_2, labels.layer_out)
@@ -161,7 +162,10 @@ def collapse_figure(result: Collapse, labels: CollapseLabels, presentation: bool
     lo, hi = float(result.axis[0]), float(result.axis[-1])
     data = [maps.contour(result.axis, result.axis, result.linear_map, presentation=presentation),
             maps.contour(result.axis, result.axis, result.sigmoid_map, axes=("x2", "y2"), presentation=presentation)]
-    for trace in data:
+    x1, x2 = (float(v) for v in result.linear.x)
+    data += [maps.point(x1, x2, "x", presentation=presentation),
+             maps.point(x1, x2, "x", axes=("x2", "y2"), presentation=presentation)]
+    for trace in data[:2]:
         trace["hovertemplate"] = "(%{x:.2f}, %{y:.2f}): y₁ = %{z:.3f}<extra></extra>"
         trace.pop("hoverinfo")
         trace["contours"]["showlabels"] = True

@@ -17,7 +17,7 @@ GATE_GRID = 41
 GATE_PLANE = (-0.5, 1.5)
 """The unit square's corners with a margin: the four inputs of a gate sit well inside."""
 COLLAPSE_GRID = 41
-COLLAPSE_PLANE = (-4.0, 4.0)
+COLLAPSE_PLANE = (-6.0, 6.0)
 LINE_SEARCH = (2.0, 41)
 """best_line's grid: (w1, w2, b) in [−2, 2]³ in 41 steps each, 68 921 lines."""
 
