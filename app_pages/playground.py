@@ -109,7 +109,7 @@ def draw(show_test: bool) -> Callable[[LockStep], None]:
         lab: Playground = current  # the lab stored under LAB is a Playground
         training.status(lab, [s("the_net")])
         readouts(lab)
-        left, right = st.columns([1, 1.25])
+        left, right = st.columns(2)
         axis, p_one = lab.decision_map()
         with left:
             fig = figs.boundary_figure(axis, p_one, lab.train_points, lab.test_points if show_test else None,
@@ -117,15 +117,15 @@ def draw(show_test: bool) -> Callable[[LockStep], None]:
             chart(fig, PAGE, alt=s("alt_boundary"), caption=s("caption_boundary"),
                   settings={"data": lab.setup.dataset, "it": lab.iteration})
         with right:
-            fig = figs.curves_figure(*lab.loss_curve(), lab.gradient_sizes(), labels(figs.CurvesLabels, PAGE),
-                                     presentation())
-            chart(fig, PAGE, alt=s("alt_curves"), caption=s("caption_curves"), settings={"it": lab.iteration})
-        unit_maps = lab.unit_maps()
-        if unit_maps:
-            chart(figs.units_figure(unit_maps, labels(figs.UnitsLabels, PAGE), presentation()), PAGE,
-                  alt=s("alt_units"), caption=s("caption_units"), settings={"it": lab.iteration})
-        else:
-            st.info(s("no_hidden"))
+            unit_maps = lab.unit_maps()
+            if unit_maps:
+                chart(figs.units_figure(unit_maps, labels(figs.UnitsLabels, PAGE), presentation()), PAGE,
+                      alt=s("alt_units"), caption=s("caption_units"), settings={"it": lab.iteration})
+            else:
+                st.info(s("no_hidden"))
+        fig = figs.curves_figure(*lab.loss_curve(), lab.gradient_sizes(), labels(figs.CurvesLabels, PAGE),
+                                 presentation())
+        chart(fig, PAGE, alt=s("alt_curves"), caption=s("caption_curves"), settings={"it": lab.iteration})
         show_code(Playground.decision_map, Trainer.step, MultiLayerNet.loss_and_gradient)
 
     return panel
@@ -135,7 +135,7 @@ page_header(PAGE)
 preset_buttons()
 settings_col, main_col = st.columns([1.1, 3], gap="medium")
 with settings_col:
-    chosen_speed = training.speed_choice()
+    chosen_speed = training.speed_choice(default="fast")
     data_part = data_controls()
     net_part, live_part = net_controls()
     test_points = w.toggle("test", s("show_test"), True)

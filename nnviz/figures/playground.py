@@ -53,8 +53,8 @@ def boundary_figure(axis: np.ndarray, p_one: np.ndarray, train: Points, test: Po
         data += maps.class_points(test.x, test.y, (labels.test_0, labels.test_1), presentation=presentation,
                                   open_marker=True)
     lim = (float(axis[0]), float(axis[-1]))
-    layout: dict = {"legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
-                    "margin": {"l": 50, "r": 10, "t": 40, "b": 40}}
+    layout: dict = {"legend": {"orientation": "h", "y": -0.14, "yanchor": "top", "x": 0},
+                    "margin": {"l": 50, "r": 10, "t": 20, "b": 40}}
     maps.equal_aspect(layout, "", lim, lim, (labels.x, labels.y))
     return theme.figure(data, layout, presentation)
 
@@ -74,10 +74,20 @@ def curves_figure(iterations: np.ndarray, train_loss: np.ndarray, test_loss: np.
     layout = theme.side_by_side((labels.loss_title, labels.grad_title), presentation, gap=0.14)
     layout["xaxis"].update(title={"text": labels.iteration}, rangemode="tozero")
     layout["yaxis"].update(title={"text": labels.loss}, rangemode="tozero")
-    layout["yaxis2"].update(type="log", title={"text": labels.grad_rms})
+    layout["yaxis2"].update(type="log", title={"text": labels.grad_rms}, range=_decades(grad_rms), dtick=1,
+                            exponentformat="power")
     layout["legend"] = {"orientation": "h", "y": -0.25, "yanchor": "top", "x": 0}
     layout["margin"] = {"t": 45, "b": 110 if presentation else 95}
     return theme.figure(data, layout, presentation)
+
+
+def _decades(values: list[float | None]) -> list[float] | None:
+    """A log axis range in whole decades around the positive values (at least one decade)."""
+    logs = [np.log10(v) for v in values if v is not None and v > 0 and np.isfinite(v)]
+    if not logs:
+        return None
+    lo, hi = float(np.floor(min(logs))), float(np.ceil(max(logs)))
+    return [lo, max(hi, lo + 1)]
 
 
 def _unit_axes(row: int, col: int, rows: int, cols: int, index: int) -> dict:

@@ -25,7 +25,7 @@ def test_default_is_an_untrained_net_on_two_circles() -> None:
     assert at.button(key="start").label == "Start"
     assert lab(at).setup.dataset == "circles" and lab(at).setup.hidden == (4, 4)
     assert len(figures(at)) == 3
-    units = [tr for tr in figures(at)[2]["data"] if tr["type"] == "heatmap"]
+    units = [tr for tr in figures(at)[1]["data"] if tr["type"] == "heatmap"]
     assert len(units) == 8, "two hidden layers of four units, one map each"
 
 
