@@ -114,3 +114,17 @@ def test_no_feature_uses_x_and_y() -> None:
     at.multiselect(key="feat").set_value([]).run()
     assert_clean(at)
     assert at.info and lab(at).setup.features == ("x", "y")
+
+
+
+def test_a_huge_rate_runs_to_the_end_cleanly() -> None:
+    """Cross-entropy is bounded (the book's δ = 1e-7), so η = 10 kills ReLU units instead of overflowing."""
+    at = open_page(PAGE, opt="sgd", lr="10", act="relu", depth="4", width="8", speed="fast", epochs="10")
+    at.button(key="start").click().run()
+    for _ in range(100):
+        if not lab(at).running:
+            break
+        at.run()
+    assert_clean(at)
+    assert lab(at).done and len(figures(at)) == 3
+    assert lab(at).readout().train_acc <= 0.6, "the dead network guesses"
