@@ -29,10 +29,12 @@ def s(key: str, **values: object) -> str:
     return t(f"{PAGE}.{key}", **values)
 
 
-def weight_sliders(prefix: str, defaults: tuple[float, float, float]) -> tuple[tuple[float, float], float]:
+def weight_sliders(prefix: str, defaults: tuple[float, float, float],
+                   stacked: bool = False) -> tuple[tuple[float, float], float]:
     values = []
-    for col, name, default in zip(st.columns(3), ("w1", "w2", "b"), defaults):
-        with col:
+    places = [st.container() for _ in range(3)] if stacked else st.columns(3)
+    for place, name, default in zip(places, ("w1", "w2", "b"), defaults):
+        with place:
             values.append(w.slider(f"{prefix}{name}", s(f"slider_{name}"), -30.0, 30.0, default, step=0.1,
                                    fmt="%.1f"))
     return (values[0], values[1]), values[2]
@@ -45,22 +47,26 @@ def gate_table(neuron: lesson.NeuronMap) -> None:
 
 
 def gate_panel() -> None:
-    presets = st.columns(len(GATE_PRESETS))
-    for col, (name, values) in zip(presets, GATE_PRESETS.items()):
-        w.preset_button(s(f"preset_{name}"), values, key=f"btn_{name}", where=col, help=s(f"preset_{name}_help"))
-    weights, bias = weight_sliders("", (0.5, 0.5, -0.7))
-    output = w.choice("out", s("output"), OUTPUTS, "step", format_func=lambda o: s(f"out_{o}"), kind="segmented")
+    controls, figure = st.columns([1, 1.5], gap="medium")
+    with controls:
+        presets = st.columns(2) + st.columns(2)
+        for col, (name, values) in zip(presets, GATE_PRESETS.items()):
+            w.preset_button(s(f"preset_{name}"), values, key=f"btn_{name}", where=col,
+                            help=s(f"preset_{name}_help"))
+        weights, bias = weight_sliders("", (0.5, 0.5, -0.7), stacked=True)
+        output = w.choice("out", s("output"), OUTPUTS, "step", format_func=lambda o: s(f"out_{o}"),
+                          kind="segmented")
+        st.latex(rf"y = {OUTPUT_LATEX[output]}\left({figs.affine_latex(weights, bias)}\right)")
     neuron = lesson.gate(weights, bias, output)
-    left, right = st.columns([3, 2])
-    with left:
+    with figure:
         fig = figs.gate_figure(neuron, lesson.inputs(), labels(figs.GateLabels, PAGE), presentation())
         chart(fig, PAGE, alt=s("alt_gate", w1=num(weights[0]), w2=num(weights[1]), b=num(bias)),
               caption=s("caption_gate"), settings={"w1": weights[0], "w2": weights[1], "b": bias, "out": output})
-    with right:
-        st.latex(rf"y = {OUTPUT_LATEX[output]}\left({figs.affine_latex(weights, bias)}\right)")
+    readout, verdict = st.columns([1.5, 1])
+    with readout:
         gate_table(neuron)
-        name = lesson.gate_name(weights, bias)
-        st.markdown(s("computes", gate=s(f"gate_{name}")) if name else s("computes_none"))
+    name = lesson.gate_name(weights, bias)
+    verdict.markdown(s("computes", gate=s(f"gate_{name}")) if name else s("computes_none"))
     show_code(core.perceptron, core.AND, core.XOR)
 
 
