@@ -59,12 +59,12 @@ class CollapseLabels:
 
 
 def _line(points: np.ndarray | None, name: str, series: int, axes: maps.Axes, presentation: bool) -> list[dict]:
+    """The segment ``points`` (2, 2) in series ``series``'s style (6 is black), or nothing."""
     if points is None:
         return []
-    style = theme.series_style(series, presentation)["line"]
     return [{"type": "scatter", "x": theme.rounded(points[:, 0], 4), "y": theme.rounded(points[:, 1], 4),
-             "mode": "lines", "name": name, "line": {**style, "color": INK if series == 6 else style["color"]},
-             "hoverinfo": "name", **({"xaxis": axes[0], "yaxis": axes[1]})}]
+             "mode": "lines", "name": name, "line": theme.series_style(series, presentation)["line"],
+             "hoverinfo": "name", "xaxis": axes[0], "yaxis": axes[1]}]
 
 
 def _square(layout: dict, suffix: str, titles: tuple[str, str]) -> None:
