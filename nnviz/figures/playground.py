@@ -118,11 +118,11 @@ def units_figure(layers: list[np.ndarray], labels: UnitsLabels, presentation: bo
             layout.update(_unit_axes(r, c, rows, cols, index))
             index += 1
         notes.append({"text": f"{labels.layer} {r + 1}", "x": -0.01, "xanchor": "right", "xref": "paper",
-                      "y": 0.9 - (r + 0.5) * 0.9 / rows, "yref": "paper", "showarrow": False, "textangle": -90})
+                      "y": 0.9 - (r + 0.5) * 0.9 / rows, "yref": "paper", "showarrow": False})
     layout["xaxis"], layout["yaxis"] = layout.pop("xaxis1"), layout.pop("yaxis1")
     for trace in data[:1]:
         trace["xaxis"], trace["yaxis"] = "x", "y"
     layout["yaxis"]["scaleanchor"] = "x"
-    layout.update(title={"text": labels.units_title}, annotations=notes, margin={"l": 40, "r": 10, "t": 50, "b": 10},
+    layout.update(title={"text": labels.units_title}, annotations=notes, margin={"l": 95 if presentation else 70, "r": 10, "t": 50, "b": 10},
                   height=(150 if presentation else 120) * rows + 70)
     return theme.figure(data, layout, presentation)

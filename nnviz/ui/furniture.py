@@ -24,7 +24,7 @@ PRESENTATION_CSS = """
 .stMainBlockContainer h1 { font-size: 3.2rem !important; }
 .stMainBlockContainer h2, .stMainBlockContainer h3 { font-size: 2.2rem !important; }
 .stMainBlockContainer .katex { font-size: 1.55em !important; }
-[data-testid="stMetricValue"] { font-size: 2.6rem !important; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: 2.6rem !important; }
 [data-testid="stSidebar"] p { font-size: 1.15rem !important; }
 </style>
 """
