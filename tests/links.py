@@ -9,6 +9,10 @@ from __future__ import annotations
 # (name, link, charts at least)
 VIEWS: list[tuple[str, str, int]] = [
     ("home", "", 0),
+    ("perceptron", "perceptron", 1),
+    ("perceptron-xor", "perceptron?view=xor", 1),
+    ("perceptron-forward", "perceptron?view=forward", 1),
+    ("perceptron-linear", "perceptron?view=linear", 1),
     ("activations", "activations", 1),
     ("activations-depth", "activations?view=depth", 1),
     ("activations-softmax", "activations?view=softmax", 1),
@@ -46,6 +50,10 @@ VIEWS: list[tuple[str, str, int]] = [
     ("mnist-predict", "mnist?view=predict&img=7", 1),
     ("mnist-layers", "mnist?view=layers", 1),
     ("mnist-init", "mnist?exp=init", 1),
+    ("playground", "playground", 3),
+    ("playground-xor-linear", "playground?data=xor&depth=0", 2),
+    ("playground-spiral", "playground?data=spirals&depth=3&width=8&feat=x&feat=y&feat=sinx&feat=siny", 3),
+    ("playground-overfit", "playground?data=circles&n=30&noise=0.25&width=8&l2=0.03&test=false", 3),
 ]
 
 SHARED_LINKS: list[str] = [

@@ -167,3 +167,34 @@ def arrows(x: object, y: object, u: object, v: object, color: str, name: str, ax
          "fillcolor": color, "line": {"color": color, "width": 1, "dash": "solid"}, "showlegend": False,
          "name": name, **common},
     ]
+
+
+CLASS_SCALE = [[0.0, "#f3c6a5"], [0.5, "#f7f7f7"], [1.0, "#a6c8e4"]]
+"""P(class 1) from 0 to 1: light vermilion through white to light blue, under the points' strong colours."""
+CLASS_COLORS = (theme.OKABE_ITO[1], theme.OKABE_ITO[0])
+CLASS_SYMBOLS = ("circle", "square")
+
+
+def class_map(axis: np.ndarray, z: np.ndarray, axes: Axes = XY, hover: str = "%{z:.2f}") -> dict:
+    """A 0…1 output (rows follow y) over a square grid as a heatmap in CLASS_SCALE."""
+    return {"type": "heatmap", "x": theme.rounded(axis, 4), "y": theme.rounded(axis, 4),
+            "z": theme.f32(theme.rounded(z, 3)), "zmin": 0.0, "zmax": 1.0, "colorscale": CLASS_SCALE,
+            "showscale": False, "zsmooth": "best", "hovertemplate": f"(%{{x:.2f}}, %{{y:.2f}}): {hover}<extra></extra>",
+            **_on(axes)}
+
+
+def class_points(points: np.ndarray, labels: np.ndarray, names: tuple[str, str], axes: Axes = XY,
+                 legend: bool = True, presentation: bool = False, size: float | None = None,
+                 open_marker: bool = False) -> list[dict]:
+    """Points (n, 2) of classes 0 and 1, one trace per class: vermilion circles and blue squares."""
+    size = size or (13 if presentation else 9)
+    traces = []
+    for k in (0, 1):
+        pts = points[np.asarray(labels) == k]
+        symbol = CLASS_SYMBOLS[k] + ("-open" if open_marker else "")
+        traces.append({"type": "scatter", "x": theme.f32(pts[:, 0]), "y": theme.f32(pts[:, 1]), "mode": "markers",
+                       "name": names[k], "legendgroup": f"class{k}", "showlegend": legend,
+                       "marker": {"symbol": symbol, "size": size, "color": CLASS_COLORS[k],
+                                  "line": {"color": "white" if not open_marker else CLASS_COLORS[k], "width": 1.5}},
+                       "hoverinfo": "x+y+name", **_on(axes)})
+    return traces

@@ -24,6 +24,7 @@ class PageInfo:
 
 HOME = PageInfo("home", "", ":material/home:")
 PAGES = [
+    PageInfo("perceptron", "basics", ":material/hub:"),
     PageInfo("activations", "basics", ":material/show_chart:"),
     PageInfo("losses", "basics", ":material/target:"),
     PageInfo("gradients", "calculus", ":material/explore:"),
@@ -32,6 +33,7 @@ PAGES = [
     PageInfo("optimizers", "optimization", ":material/speed:"),
     PageInfo("regularization", "training", ":material/tune:"),
     PageInfo("mnist", "training", ":material/model_training:"),
+    PageInfo("playground", "training", ":material/scatter_plot:"),
 ]
 
 

@@ -19,9 +19,9 @@ from nnviz.ui.i18n import t
 TICK_SECONDS = 0.4
 
 
-def speed_choice() -> str:
+def speed_choice(default: str = "medium") -> str:
     """Updates per screen refresh (URL key ``speed``)."""
-    return w.choice("speed", t("training.speed"), list(SPEEDS), "medium", format_func=lambda s: t(f"training.speed_{s}"),
+    return w.choice("speed", t("training.speed"), list(SPEEDS), default, format_func=lambda s: t(f"training.speed_{s}"),
                     kind="segmented", help=t("training.speed_help"))
 
 

@@ -1,0 +1,145 @@
+"""Classification playground: a small network learns a 2-D data set live; watch its decision map,
+every hidden unit, the loss curves and the gradient per layer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from nnviz.core.net import MultiLayerNet
+from nnviz.core.optimizer import OPTIMIZERS, hyper_params
+from nnviz.core.train import Trainer
+from nnviz.core import toy2d
+from nnviz.figures import playground as figs
+from nnviz.figures.format import num, percent
+from nnviz.lessons import playground as lesson
+from nnviz.lessons.live import LockStep
+from nnviz.lessons.playground import Live, Playground, Setup
+from nnviz.ui import training
+from nnviz.ui import widgets as w
+from nnviz.ui.chart import chart
+from nnviz.ui.furniture import page_header, presentation, show_code
+from nnviz.ui.i18n import labels, t
+
+PAGE = "playground"
+LAB = "_playground_lab"
+RESET = "_playground_reset"
+DECAYS = ["0", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1"]
+BATCHES = ["1", "5", "10", "20", "50", "100"]
+BASE = {"depth": 2, "width": 4, "feat": ["x", "y"], "act": "tanh", "opt": "adam", "lr": "0.03", "l2": "0",
+        "n": 200, "noise": 0.0, "epochs": 100}
+PRESETS = {
+    "square": {**BASE, "data": "square"},
+    "diamond": {**BASE, "data": "diamond"},
+    "xor_linear": {**BASE, "data": "xor", "depth": 0},
+    "xor_hidden": {**BASE, "data": "xor", "depth": 1},
+    "spiral": {**BASE, "data": "spirals", "depth": 3, "width": 8, "feat": ["x", "y", "sinx", "siny"], "epochs": 300},
+    "overfit": {**BASE, "data": "circles", "n": 30, "noise": 0.25, "depth": 2, "width": 8,
+                "feat": list(toy2d.FEATURES), "epochs": 300},
+    "overfit_l2": {**BASE, "data": "circles", "n": 30, "noise": 0.25, "depth": 2, "width": 8,
+                   "feat": list(toy2d.FEATURES), "epochs": 300, "l2": "0.03"},
+}
+
+
+def s(key: str, **values: object) -> str:
+    return t(f"{PAGE}.{key}", **values)
+
+
+def preset_buttons() -> None:
+    st.markdown(f"**{s('presets')}**")
+    cols = st.columns(4) + st.columns(4)
+    for col, (name, values) in zip(cols, PRESETS.items()):
+        w.preset_button(s(f"preset_{name}"), values, key=f"btn_{name}", where=col, help=s(f"preset_{name}_help"))
+
+
+def data_controls() -> dict:
+    dataset = w.choice("data", s("data"), list(toy2d.DATASETS), "circles", format_func=lambda d: s(f"data_{d}"))
+    noise = w.slider("noise", s("noise"), 0.0, 0.5, 0.0, step=0.05, fmt="%.2f")
+    n = int(w.slider("n", s("n"), 20, 500, 200, step=10, help=s("n_help")))
+    seed = int(w.slider("seed", s("seed"), 0, 99, 0, step=1))
+    chosen = w.multi("feat", s("features"), list(toy2d.FEATURES), ["x", "y"], format_func=lambda f: s(f"feat_{f}"),
+                     help=s("features_help"))
+    if not chosen:
+        st.info(s("choose_feature"))
+    return {"dataset": dataset, "noise": noise, "n_train": n, "seed": seed, "features": tuple(chosen or ("x", "y"))}
+
+
+def net_controls() -> tuple[dict, Live]:
+    depth = int(w.slider("depth", s("depth"), 0, 4, 2, step=1))
+    width = int(w.slider("width", s("width"), 1, 8, 4, step=1))
+    act = w.choice("act", s("activation"), list(lesson.ACTIVATIONS), "tanh", format_func=lambda a: s(f"act_{a}"))
+    opt = w.choice("opt", s("optimizer"), list(OPTIMIZERS), "adam", format_func=lambda o: t(f"mnist.opt_{o}"))
+    lr = w.ladder("lr", f"{s('lr')} η", hyper_params(opt)[0].choices(), "0.03", help=s("live_help"))
+    l2 = float(w.choice("l2", f"{s('l2')} λ", DECAYS, "0", kind="slider", help=s("live_help")))
+    batch = int(w.choice("batch", s("batch"), BATCHES, "10", kind="slider"))
+    epochs = int(w.slider("epochs", s("epochs"), 10, 500, 100, step=10))
+    st.caption(s("architecture", arch=" → ".join(["in"] + [str(width)] * depth + ["2"])))
+    net = {"hidden": (width,) * depth, "activation": act, "optimizer": opt, "batch": batch, "epochs": epochs}
+    return net, Live(lr=lr, l2=l2)
+
+
+def current_lab(setup: Setup, live: Live) -> Playground:
+    """This session's network: a new one when the setup changed or Reset was pressed, else the same."""
+    lab: Playground | None = st.session_state.get(LAB)
+    if lab is None or st.session_state.pop(RESET, False) or lab.setup != setup:
+        lab = Playground(setup, live)
+        st.session_state[LAB] = lab
+    else:
+        lab.apply(live)
+    return lab
+
+
+def request_reset() -> None:
+    st.session_state[RESET] = True
+
+
+def readouts(lab: Playground) -> None:
+    r = lab.readout()
+    cols = st.columns(4)
+    cols[0].metric(s("train_loss"), num(r.train_loss, 3))
+    cols[1].metric(s("test_loss"), num(r.test_loss, 3))
+    cols[2].metric(s("train_acc"), percent(r.train_acc))
+    cols[3].metric(s("test_acc"), percent(r.test_acc))
+
+
+def draw(show_test: bool) -> Callable[[LockStep], None]:
+    """What the live panel redraws on every tick."""
+    def panel(current: LockStep) -> None:
+        lab: Playground = current  # the lab stored under LAB is a Playground
+        training.status(lab, [s("the_net")])
+        readouts(lab)
+        left, right = st.columns(2)
+        axis, p_one = lab.decision_map()
+        with left:
+            fig = figs.boundary_figure(axis, p_one, lab.train_points, lab.test_points if show_test else None,
+                                       labels(figs.BoundaryLabels, PAGE), presentation())
+            chart(fig, PAGE, alt=s("alt_boundary"), caption=s("caption_boundary"),
+                  settings={"data": lab.setup.dataset, "it": lab.iteration})
+        with right:
+            unit_maps = lab.unit_maps()
+            if unit_maps:
+                chart(figs.units_figure(unit_maps, labels(figs.UnitsLabels, PAGE), presentation()), PAGE,
+                      alt=s("alt_units"), caption=s("caption_units"), settings={"it": lab.iteration})
+            else:
+                st.info(s("no_hidden"))
+        fig = figs.curves_figure(*lab.loss_curve(), lab.gradient_sizes(), labels(figs.CurvesLabels, PAGE),
+                                 presentation())
+        chart(fig, PAGE, alt=s("alt_curves"), caption=s("caption_curves"), settings={"it": lab.iteration})
+        show_code(Playground.decision_map, Trainer.step, MultiLayerNet.loss_and_gradient)
+
+    return panel
+
+
+page_header(PAGE)
+preset_buttons()
+settings_col, main_col = st.columns([1.1, 3], gap="medium")
+with settings_col:
+    chosen_speed = training.speed_choice(default="fast")
+    data_part = data_controls()
+    net_part, live_part = net_controls()
+    test_points = w.toggle("test", s("show_test"), True)
+lab_now = current_lab(Setup(**data_part, **net_part), live_part)
+with main_col:
+    training.control_bar(lab_now, on_reset=request_reset)
+    training.live_panel(LAB, chosen_speed, draw(test_points))

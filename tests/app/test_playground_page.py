@@ -1,0 +1,130 @@
+"""The classification playground through AppTest: live training with the shared engine, presets,
+URL state, both languages and bad links."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnviz.lessons.playground import Playground
+from tests.app.conftest import array, assert_clean, assert_silent_fallback, figures, open_page
+
+PAGE = "app_pages/playground.py"
+
+
+def lab(at) -> Playground:  # noqa: ANN001 - an AppTest
+    return at.session_state["_playground_lab"]
+
+
+def heat(at) -> np.ndarray:  # noqa: ANN001
+    return array(next(tr for tr in figures(at)[0]["data"] if tr["type"] == "heatmap")["z"])
+
+
+def test_default_is_an_untrained_net_on_two_circles() -> None:
+    at = open_page(PAGE)
+    assert_clean(at)
+    assert at.button(key="start").label == "Start"
+    assert lab(at).setup.dataset == "circles" and lab(at).setup.hidden == (4, 4)
+    assert len(figures(at)) == 3
+    units = [tr for tr in figures(at)[1]["data"] if tr["type"] == "heatmap"]
+    assert len(units) == 8, "two hidden layers of four units, one map each"
+
+
+def test_step_trains_and_redraws_the_boundary() -> None:
+    at = open_page(PAGE)
+    before = heat(at)
+    at.button(key="step").click().run()
+    assert_clean(at)
+    assert lab(at).iteration == 1
+    assert not np.array_equal(before, heat(at))
+
+
+def test_start_pause_and_continue() -> None:
+    at = open_page(PAGE, speed="slow")
+    at.button(key="start").click().run()
+    assert lab(at).running and at.button(key="step").disabled
+    at.run()
+    at.run()
+    assert lab(at).iteration == 3, "one update per tick at the slowest speed"
+    at.button(key="pause").click().run()
+    at.run()
+    assert not lab(at).running and lab(at).iteration == 3
+    assert at.button(key="start").label == "Continue"
+
+
+def test_a_run_to_the_end_learns_xor() -> None:
+    at = open_page(PAGE, data="xor", speed="fast", epochs="80")
+    at.button(key="start").click().run()
+    for _ in range(400):
+        if not lab(at).running:
+            break
+        at.run()
+    assert_clean(at)
+    assert lab(at).done and at.success
+    assert lab(at).readout().train_acc >= 0.97
+
+
+def test_setup_change_starts_a_new_network_and_the_rate_changes_live() -> None:
+    at = open_page(PAGE)
+    at.button(key="step").click().run()
+    first = lab(at)
+    at.select_slider(key="lr").set_value("0.1").run()
+    assert lab(at) is first and first.trainers[0].optimizer.lr == 0.1 and first.iteration == 1
+    at.slider(key="width").set_value(6).run()
+    assert lab(at) is not first and lab(at).setup.hidden == (6, 6) and lab(at).iteration == 0
+
+
+def test_presets_set_the_controls() -> None:
+    at = open_page(PAGE)
+    at.button(key="btn_xor_linear").click().run()
+    assert_clean(at)
+    assert lab(at).setup.dataset == "xor" and lab(at).setup.hidden == ()
+    assert at.info and len(figures(at)) == 2
+    at.button(key="btn_overfit_l2").click().run()
+    setup = lab(at).setup
+    assert setup.n_train == 30 and setup.hidden == (8, 8) and len(setup.features) == 7
+    assert lab(at).live.l2 == 0.03
+
+
+def test_link_with_every_control() -> None:
+    at = open_page(PAGE, data="spirals", noise="0.1", n="100", seed="4", feat=["x", "sinx"], depth="3", width="5",
+                   act="relu", opt="sgd", lr="0.3", l2="0.001", batch="20", epochs="50", test="false")
+    assert_clean(at)
+    setup, live = lab(at).setup, lab(at).live
+    assert (setup.dataset, setup.noise, setup.n_train, setup.seed) == ("spirals", 0.1, 100, 4)
+    assert setup.features == ("x", "sinx") and setup.hidden == (5, 5, 5) and setup.activation == "relu"
+    assert (setup.optimizer, setup.batch, setup.epochs, live.lr, live.l2) == ("sgd", 20, 50, 0.3, 0.001)
+    names = {tr.get("name") for tr in figures(at)[0]["data"]}
+    assert "Class 0 (test)" not in names and "Class 0 (train)" in names
+
+
+def test_chinese_and_presentation() -> None:
+    at = open_page(PAGE, lang="zh", present=True)
+    assert_clean(at)
+    assert at.title[0].value == "分类游乐场"
+    assert at.button(key="start").label == "开始"
+    assert "类别 0（训练）" in {tr.get("name") for tr in figures(at)[0]["data"]}
+
+
+def test_bad_parameters_fall_back_silently() -> None:
+    assert_silent_fallback(open_page(PAGE, data="torus", act="cubic", depth="99", lr="banana", feat="z"))
+
+
+def test_no_feature_uses_x_and_y() -> None:
+    at = open_page(PAGE)
+    at.multiselect(key="feat").set_value([]).run()
+    assert_clean(at)
+    assert at.info and lab(at).setup.features == ("x", "y")
+
+
+
+def test_a_huge_rate_runs_to_the_end_cleanly() -> None:
+    """Cross-entropy is bounded (the book's δ = 1e-7), so η = 10 kills ReLU units instead of overflowing."""
+    at = open_page(PAGE, opt="sgd", lr="10", act="relu", depth="4", width="8", speed="fast", epochs="10")
+    at.button(key="start").click().run()
+    for _ in range(100):
+        if not lab(at).running:
+            break
+        at.run()
+    assert_clean(at)
+    assert lab(at).done and len(figures(at)) == 3
+    assert lab(at).readout().train_acc <= 0.6, "the dead network guesses"
