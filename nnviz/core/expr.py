@@ -37,7 +37,24 @@ def _sigmoid(z: sp.Expr) -> sp.Expr:
 
 
 def _relu(z: sp.Expr) -> sp.Expr:
-    return sp.Max(0, z)
+    return _max(0, z)
+
+
+def _max(*args: sp.Expr) -> sp.Expr:
+    return _extremum(sp.Max, args)
+
+
+def _min(*args: sp.Expr) -> sp.Expr:
+    return _extremum(sp.Min, args)
+
+
+def _extremum(func: type, args: tuple[sp.Expr, ...]) -> sp.Expr:
+    """max/min, simplified by SymPy only when every argument is a number: comparing formulas
+    (is exp(x) ≥ x² here?) costs SymPy seconds on a few nested arguments."""
+    args = tuple(sp.sympify(a) for a in args)
+    if len(args) == 1:
+        return args[0]
+    return func(*args, evaluate=all(a.is_number for a in args))
 
 
 UNARY_FUNCTIONS: dict[str, Callable[[sp.Expr], sp.Expr]] = {
@@ -56,7 +73,7 @@ UNARY_FUNCTIONS: dict[str, Callable[[sp.Expr], sp.Expr]] = {
     "sigmoid": _sigmoid,
     "relu": _relu,
 }
-VARIADIC_FUNCTIONS: dict[str, Callable[..., sp.Expr]] = {"max": sp.Max, "min": sp.Min}
+VARIADIC_FUNCTIONS: dict[str, Callable[..., sp.Expr]] = {"max": _max, "min": _min}
 CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "π": sp.pi, "e": sp.E}
 
 # Typographic characters people paste from slides, mapped to Python syntax.
@@ -92,6 +109,18 @@ def _too_complex() -> ExpressionError:
         "This formula is too complex to draw quickly: nest fewer functions or use smaller powers.",
         "该公式过于复杂，无法快速绘制：请减少函数嵌套或使用更小的幂。",
     )
+
+
+def _undefined() -> ExpressionError:
+    return ExpressionError(
+        "undefined",
+        "The formula is undefined everywhere (for example a division by zero).",
+        "该公式处处无定义（例如除以零）。",
+    )
+
+
+def _undefined_constant(expr: sp.Expr) -> bool:
+    return expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo)
 
 
 def _complex() -> ExpressionError:
@@ -227,7 +256,7 @@ def _syntax_error(source: str) -> ExpressionError:
 class _Builder:
     """Turns a whitelisted AST into SymPy, node by node.
 
-    ``depth`` counts AST levels, ``nesting`` the functions and variable exponents around a node:
+    ``depth`` counts AST levels (a chain a + b + c … as one), ``nesting`` the functions and variable exponents around a node:
     each of those can double the size of a derivative.
     """
 
@@ -242,7 +271,11 @@ class _Builder:
         if nesting > MAX_NESTING:
             raise _too_complex()
         built = self._node(node, depth, nesting)
-        if built.is_number and not isinstance(built, sp.Number):
+        if _undefined_constant(built):
+            raise _undefined()
+        if isinstance(built, sp.Number):
+            _check_log10(_log10_size(built))
+        elif built.is_number:
             _check_constant(built)
         return built
 
@@ -258,8 +291,8 @@ class _Builder:
             exponent = self.build(node.right, depth + 1, nesting + 1)
             inner = nesting if exponent.is_number else nesting + 1
             return _power(self.build(node.left, depth + 1, inner), exponent)
-        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY_OPS:
-            left, right = self.build(node.left, depth + 1, nesting), self.build(node.right, depth + 1, nesting)
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY_OPS:  # a flat sum is not deep
+            left, right = self.build(node.left, depth, nesting), self.build(node.right, depth + 1, nesting)
             return _BINARY_OPS[type(node.op)](left, right)
         if isinstance(node, ast.Call):
             return self._call(node, depth, nesting)
@@ -328,7 +361,8 @@ def _power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
             f"指数的绝对值不能超过 {MAX_EXPONENT}。",
         )
     if base.is_number and exponent.is_number and base.is_real and base != 0:
-        _check_log10(float(exponent) * math.log10(abs(float(base))))
+        size = _log10_size(base) if isinstance(base, sp.Number) else math.log10(abs(float(base)))
+        _check_log10(float(exponent) * size)
     return base**exponent
 
 
@@ -385,12 +419,8 @@ def check_expression(expr: sp.Expr) -> None:
     numeric exponent against ±MAX_EXPONENT (so nested powers cannot combine into x**10**8), the
     absence of complex numbers and of undefined constants, and the size of the tree.
     """
-    if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
-        raise ExpressionError(
-            "undefined",
-            "The formula is undefined everywhere (for example a division by zero).",
-            "该公式处处无定义（例如除以零）。",
-        )
+    if _undefined_constant(expr):
+        raise _undefined()
     if expr.has(sp.I) or any(n.is_real is False for n in expr.atoms(sp.Number)):
         raise _complex()
     for number in expr.atoms(sp.Number):
@@ -460,34 +490,37 @@ def kink_diff(expr: sp.Expr, symbol: sp.Symbol) -> sp.Expr:
 
     Where the arguments of max tie, the result is the smallest of their slopes (for min the
     largest): the slope just left of the tie, as the book's ReLU (mask x <= 0, so ReLU'(0) = 0)
-    and Leaky ReLU (slope α at 0). SymPy's own rule would give Heaviside(0) terms there.
+    and Leaky ReLU (slope α at 0). SymPy's own rule gives 0 there (both Heaviside terms at 0).
+    Dirac deltas (from abs, sign, Heaviside) are dropped: the derivative is the one off the kink.
     """
     if not expr.has(sp.Max, sp.Min):
-        return sp.diff(expr, symbol)
-    if isinstance(expr, (sp.Max, sp.Min)):
-        return _minmax_diff(expr, symbol)
-    if isinstance(expr, sp.Piecewise):
-        return sp.Piecewise(*[(kink_diff(e, symbol), c) for e, c in expr.args])
-    holders = [sp.Dummy(real=True) for _ in expr.args]
-    outer = expr.func(*holders)
-    back = dict(zip(holders, expr.args))
-    terms = [sp.diff(outer, h).xreplace(back) * kink_diff(a, symbol) for h, a in zip(holders, expr.args)
-             if a.has(symbol)]
-    return sp.Add(*terms)
+        result = sp.diff(expr, symbol)
+    elif isinstance(expr, (sp.Max, sp.Min)):
+        result = _minmax_diff(expr, symbol)
+    else:  # the chain rule, with each argument differentiated by kink_diff
+        holders = [sp.Dummy(real=True) for _ in expr.args]
+        outer = expr.func(*holders)
+        back = dict(zip(holders, expr.args))
+        result = sp.Add(*[sp.diff(outer, h).xreplace(back) * kink_diff(a, symbol)
+                          for h, a in zip(holders, expr.args) if a.has(symbol)])
+    return result.replace(sp.DiracDelta, lambda *_: sp.Integer(0)) if result.has(sp.DiracDelta) else result
 
 
 def _minmax_diff(expr: sp.Expr, symbol: sp.Symbol) -> sp.Expr:
-    first, rest = expr.args[0], expr.func(*expr.args[1:])
+    """d max(a, r) = a'·H(a − r) + r'·H(r − a) + min(a', r')·[a = r], with H(0) = 0 (min: mirrored)."""
+    first, rest = expr.args[0], _extremum(expr.func, expr.args[1:])
     d_first, d_rest = kink_diff(first, symbol), kink_diff(rest, symbol)
-    if isinstance(expr, sp.Max):
-        return sp.Piecewise((d_first, first > rest), (d_rest, first < rest), (sp.Min(d_first, d_rest), True))
-    return sp.Piecewise((d_first, first < rest), (d_rest, first > rest), (sp.Max(d_first, d_rest), True))
+    sign = 1 if isinstance(expr, sp.Max) else -1
+    first_wins, rest_wins = sp.Heaviside(sign * (first - rest), 0), sp.Heaviside(sign * (rest - first), 0)
+    tie = _min(d_first, d_rest) if sign == 1 else _max(d_first, d_rest)
+    return d_first * first_wins + d_rest * rest_wins + tie * (1 - first_wins - rest_wins)
 
 
 def _numeric_form(expr: sp.Expr) -> sp.Expr:
     """What NumPy evaluates: Dirac deltas (second derivatives of abs) as 0, their value off the
-    kink; integers too large for a machine word as floats."""
+    kink; Heaviside steps as NumPy's with H(0) = 0; integers too large for a machine word as floats."""
     expr = expr.replace(sp.DiracDelta, lambda *_: sp.Integer(0))
+    expr = expr.replace(sp.Heaviside, lambda arg, *_: _STEP(arg))  # SymPy's printer would solve inequalities
     big = {n: sp.Float(n) for n in expr.atoms(sp.Integer) if abs(n) > 2**53}
     return expr.xreplace(big) if big else expr
 
@@ -520,7 +553,9 @@ def _real_erf(value: float) -> float:
 
 # Max/Min lambdify to numpy.amax over a tuple, which fails on mixed scalars and
 # arrays; elementwise maximum/minimum broadcast correctly. NumPy has no erf.
+_STEP = sp.Function("kink_step")
 _NUMPY_OVERRIDES = {
+    "kink_step": lambda a: np.heaviside(a, 0.0),
     "erf": np.vectorize(_real_erf, otypes=[float]),
     "amax": lambda args, axis=0: np.maximum.reduce(np.broadcast_arrays(*args)),
     "amin": lambda args, axis=0: np.minimum.reduce(np.broadcast_arrays(*args)),
