@@ -240,7 +240,7 @@ def run_core_pipeline(text: str, variables: tuple[str, ...]) -> None:
         quadratic_hessian(surface)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(formulas(("x",)))
 def test_generated_formulas_of_x_run_the_core_pipeline(text: str) -> None:
     start = time.process_time()
@@ -248,7 +248,7 @@ def test_generated_formulas_of_x_run_the_core_pipeline(text: str) -> None:
     assert time.process_time() - start < 2.0  # a stall guard; bench/formulas.py measures the budget
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(formulas(("x", "y")))
 def test_generated_formulas_of_x_and_y_run_the_core_pipeline(text: str) -> None:
     start = time.process_time()
