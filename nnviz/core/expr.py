@@ -37,7 +37,7 @@ def _sigmoid(z: sp.Expr) -> sp.Expr:
 
 
 def _relu(z: sp.Expr) -> sp.Expr:
-    return _max(0, z)
+    return _max(sp.Integer(0), z)
 
 
 def _max(*args: sp.Expr) -> sp.Expr:
@@ -51,7 +51,6 @@ def _min(*args: sp.Expr) -> sp.Expr:
 def _extremum(func: type, args: tuple[sp.Expr, ...]) -> sp.Expr:
     """max/min, simplified by SymPy only when every argument is a number: comparing formulas
     (is exp(x) ≥ x² here?) costs SymPy seconds on a few nested arguments."""
-    args = tuple(sp.sympify(a) for a in args)
     if len(args) == 1:
         return args[0]
     return func(*args, evaluate=all(a.is_number for a in args))
