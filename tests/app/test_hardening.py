@@ -121,3 +121,10 @@ def test_generated_formulas_run_every_formula_page_in_both_languages(script, par
             assert figures(at)
 
     run()
+
+
+def test_tuning_that_finds_no_rate_says_so() -> None:
+    at = open_page(OPTIMIZERS, view="race", surface="custom", fxy="exp(x^2+y^2)", own_start="true",
+                   sx_custom="2.5", sy_custom="2.5", mode="tuned", opts=["sgd", "adam"])
+    assert_clean(at)
+    assert any("Tuning found no rate for SGD" in w.value for w in at.warning), [w.value for w in at.warning]
