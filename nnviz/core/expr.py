@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import ast
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
@@ -28,7 +30,7 @@ MAX_LOG10_MAGNITUDE = 300
 # of max/min, and the size of the formula and of its first and second derivatives.
 MAX_NESTING = 8
 MAX_ARGUMENTS = 8
-MAX_SIZE = 2500
+MAX_SIZE = 2000
 DERIVATIVE_ORDER = 2
 
 
@@ -198,11 +200,29 @@ def parse(text: str, variables: tuple[str, ...] = ("x",)) -> Expression:
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         raise _syntax_error(source) from exc
     builder = _Builder({v: sp.Symbol(v, real=True) for v in variables})
-    expr = builder.build(tree.body, depth=0, nesting=0)
-    check_expression(expr)
-    parsed = _make(ast.unparse(tree.body), expr, tuple(variables))
-    _check_derivatives(parsed)
+    with _sympy_failures():
+        expr = builder.build(tree.body, depth=0, nesting=0)
+        check_expression(expr)
+        parsed = _make(ast.unparse(tree.body), expr, tuple(variables))
+        _check_derivatives(parsed)
     return parsed
+
+
+@contextmanager
+def _sympy_failures() -> Iterator[None]:
+    """Turn anything SymPy raises while building or differentiating (it cannot compare two
+    arguments of min, say) into our ExpressionError; ours pass through."""
+    try:
+        yield
+    except ExpressionError:
+        raise
+    except (ValueError, TypeError, ArithmeticError, RecursionError, NotImplementedError, AttributeError,
+            KeyError, IndexError) as exc:
+        raise ExpressionError(
+            "unsupported",
+            "nnviz cannot work with this formula symbolically. Try writing it in a simpler way.",
+            "nnviz 无法对该公式进行符号运算。请尝试用更简单的方式书写。",
+        ) from exc
 
 
 def _normalise(text: str) -> str:
@@ -481,7 +501,8 @@ def _check_derivatives(expr: Expression) -> None:
 @lru_cache(maxsize=1024)
 def _derivative(expr: Expression, variable: str) -> Expression:
     symbol = expr.symbols[expr.variables.index(variable)]
-    return _make(f"d({expr.text})/d{variable}", kink_diff(expr.sympy, symbol), expr.variables)
+    with _sympy_failures():
+        return _make(f"d({expr.text})/d{variable}", kink_diff(expr.sympy, symbol), expr.variables)
 
 
 def kink_diff(expr: sp.Expr, symbol: sp.Symbol) -> sp.Expr:

@@ -264,3 +264,13 @@ def test_every_error_code_has_both_languages() -> None:
                               "too_complex", "undefined"}
     assert expr_module.MAX_NESTING >= 4  # sigmoid(sigmoid(sigmoid(sigmoid(x)))) must stay drawable
     parse("sigmoid(" * 4 + "x" + ")" * 4, ("x", "y"))
+
+
+def test_anything_sympy_raises_becomes_our_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SymPy once raised "ValueError: argument is not comparable" inside min(); any such failure,
+    while building or differentiating, reaches the page as a bilingual ExpressionError."""
+    def fails(*_: object) -> None:
+        raise ValueError("The argument is not comparable.")
+
+    monkeypatch.setattr(expr_module, "kink_diff", fails)
+    assert rejected("x*tanh(x) + 17").code == "unsupported"
