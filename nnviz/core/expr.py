@@ -523,7 +523,10 @@ def kink_diff(expr: sp.Expr, symbol: sp.Symbol) -> sp.Expr:
         back = dict(zip(holders, expr.args))
         result = sp.Add(*[sp.diff(outer, h).xreplace(back) * kink_diff(a, symbol)
                           for h, a in zip(holders, expr.args) if a.has(symbol)])
-    return result.replace(sp.DiracDelta, lambda *_: sp.Integer(0)) if result.has(sp.DiracDelta) else result
+    if not result.has(sp.DiracDelta):
+        return result
+    with sp.evaluate(False):  # rebuilding must not re-simplify (comparing the arguments of max is slow)
+        return result.replace(sp.DiracDelta, lambda *_: sp.Integer(0))
 
 
 def _minmax_diff(expr: sp.Expr, symbol: sp.Symbol) -> sp.Expr:
@@ -539,10 +542,11 @@ def _minmax_diff(expr: sp.Expr, symbol: sp.Symbol) -> sp.Expr:
 def _numeric_form(expr: sp.Expr) -> sp.Expr:
     """What NumPy evaluates: Dirac deltas (second derivatives of abs) as 0, their value off the
     kink; Heaviside steps as NumPy's with H(0) = 0; integers too large for a machine word as floats."""
-    expr = expr.replace(sp.DiracDelta, lambda *_: sp.Integer(0))
-    expr = expr.replace(sp.Heaviside, lambda arg, *_: _STEP(arg))  # SymPy's printer would solve inequalities
-    big = {n: sp.Float(n) for n in expr.atoms(sp.Integer) if abs(n) > 2**53}
-    return expr.xreplace(big) if big else expr
+    with sp.evaluate(False):  # rebuilding must not re-simplify (comparing the arguments of max is slow)
+        expr = expr.replace(sp.DiracDelta, lambda *_: sp.Integer(0))
+        expr = expr.replace(sp.Heaviside, lambda arg, *_: _STEP(arg))  # SymPy's printer would solve inequalities
+        big = {n: sp.Float(n) for n in expr.atoms(sp.Integer) if abs(n) > 2**53}
+        return expr.xreplace(big) if big else expr
 
 
 class _Compiled:
