@@ -545,8 +545,12 @@ def _numeric_form(expr: sp.Expr) -> sp.Expr:
     with sp.evaluate(False):  # rebuilding must not re-simplify (comparing the arguments of max is slow)
         expr = expr.replace(sp.DiracDelta, lambda *_: sp.Integer(0))
         expr = expr.replace(sp.Heaviside, lambda arg, *_: _STEP(arg))  # SymPy's printer would solve inequalities
-        big = {n: sp.Float(n) for n in expr.atoms(sp.Integer) if abs(n) > 2**53}
-        return expr.xreplace(big) if big else expr
+        big = [n for n in expr.atoms(sp.Integer) if abs(n) > 2**53]
+        if not big:
+            return expr
+        # constants built on them (sin(10**300)) are evaluated exactly by SymPy, then the rest as floats
+        folded = {e: e.evalf() for e in sp.preorder_traversal(expr) if e.is_number and not e.is_Number and e.has(*big)}
+        return expr.xreplace(folded).xreplace({n: sp.Float(n) for n in big})
 
 
 class _Compiled:
