@@ -119,7 +119,10 @@ def setup(with_optimizers: bool = True) -> Setup:
     s = Setup(spec, start, runs, mode, steps, noise, seed)
     if mode == "tuned":
         with st.spinner(t("optimizers.tuning")):
+            failed = lesson.untunable(s)
             s = lesson.tuned(s)
+        if failed:
+            st.warning(t("optimizers.tune_failed", names=", ".join(name(n) for n in failed)), icon=":material/warning:")
     return s
 
 

@@ -113,7 +113,7 @@ class DirectionalProfile:
 
 def directional_profile(grad_at_p: ArrayLike, n: int = 361) -> DirectionalProfile:
     """Slope in every direction at a point with 2-D gradient grad_at_p (for a polar plot)."""
-    g = np.asarray(grad_at_p, dtype=np.float64)
+    g = np.asarray(grad_at_p, dtype=np.float64) + 0.0  # + 0.0 turns −0.0 into 0.0: atan2(−0, −0) is π
     if g.shape != (2,):
         raise ValueError(f"grad_at_p must be a 2-vector, got shape {g.shape}")
     if n < 2:

@@ -8,6 +8,8 @@ last update and ``t[key]`` the number of updates applied to that key.
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
@@ -419,6 +421,7 @@ def tune_lr(
 ) -> tuple[float, np.ndarray]:
     """Learning rate from ``lrs`` with the lowest final loss; diverged runs score +inf.
 
+    When every candidate diverged (all finals +inf) nothing converged and the rate is NaN.
     ``hyper`` fixes the optimizer's other hyper-parameters; with noise, every
     candidate rate sees the same seeded noise.
     """
@@ -429,4 +432,6 @@ def tune_lr(
                         noise_std=noise_std, seed=seed)
         if path.status == "ok" and path.values is not None and np.isfinite(path.values[-1]):
             finals[i] = path.values[-1]
+    if not np.isfinite(finals).any():
+        return math.nan, finals
     return float(lrs[int(np.argmin(finals))]), finals

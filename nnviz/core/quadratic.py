@@ -9,7 +9,7 @@ import numpy as np
 import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
-from nnviz.core.expr import Expression
+from nnviz.core.expr import Expression, degree_bound
 
 FloatArray = NDArray[np.float64]
 Regime = Literal["stalled", "slow", "fastest", "oscillating", "cycling", "divergent"]
@@ -54,6 +54,9 @@ def stable_lr_bound(hessian: ArrayLike) -> float:
     return 2 / lam_max if lam_max > 0 else float("inf")
 
 
+EXPAND_DEGREE = 12
+
+
 class Quadratic(NamedTuple):
     """f(x) = a·(x − center)² + const."""
 
@@ -62,8 +65,12 @@ class Quadratic(NamedTuple):
 
 
 def quadratic_form(expr: Expression) -> Quadratic | None:
-    """(a, center) when a one-variable formula is exactly a·x² + b·x + c with a ≠ 0, else None."""
-    if len(expr.variables) != 1:
+    """(a, center) when a one-variable formula is exactly a·x² + b·x + c with a ≠ 0, else None.
+
+    Only a polynomial of degree at most EXPAND_DEGREE as written is expanded: expanding
+    (x+1)**99*(x-1)**99 would cost seconds, and such a high degree hardly ever cancels to 2.
+    """
+    if len(expr.variables) != 1 or not 2 <= degree_bound(expr.sympy) <= EXPAND_DEGREE:
         return None
     try:
         poly = sp.Poly(sp.expand(expr.sympy), expr.symbols[0])

@@ -16,6 +16,29 @@ from threadpoolctl import ThreadpoolController
 Array = np.ndarray
 Grads = dict[str, Array]
 TRAIN_ACC_SAMPLE = 10_000
+# A runaway run: checked every RUNAWAY_WINDOW iterations, the mean loss of the last window is at or
+# above ln(classes) (no better than guessing) while the largest weight grew RUNAWAY_GROWTH-fold
+# since the start, or the mean loss more than doubled from the window before.
+RUNAWAY_WINDOW = 20
+RUNAWAY_GROWTH = 10.0
+
+
+def runaway(losses: list[float], weight_growth: float, classes: int, window: int = RUNAWAY_WINDOW) -> str | None:
+    """Why a run is running away (a sentence), or None. See RUNAWAY_WINDOW."""
+    if len(losses) < window:
+        return None
+    recent = float(np.mean(losses[-window:]))
+    if recent >= math.log(classes) and weight_growth >= RUNAWAY_GROWTH:
+        return (f"the mean loss of the last {window} iterations is {recent:.3g}, no better than guessing among "
+                f"{classes} classes (ln {classes} = {math.log(classes):.3g}), while the weights grew "
+                f"{weight_growth:.0f}-fold")
+    if len(losses) >= 2 * window and recent > 2 * float(np.mean(losses[-2 * window:-window])):
+        return f"the mean loss more than doubled within {window} iterations, to {recent:.3g}"
+    return None
+
+
+def _largest_weight(params: dict[str, Array]) -> float:
+    return max((float(np.abs(v).max()) for v in params.values() if v.size), default=0.0)
 
 
 class Network(Protocol):
@@ -122,6 +145,8 @@ class Trainer:
         self.train_acc_history: list[float] = []
         self.test_acc_history: list[float] = []
         self._failure: tuple[str, str] | None = None
+        self._initial_weight = _largest_weight(network.params) or 1.0
+        self.classes = int(t_train.shape[1]) if t_train.ndim == 2 else int(t_train.max()) + 1
 
     @property
     def total_iters(self) -> int:
@@ -129,7 +154,8 @@ class Trainer:
 
     @property
     def stop_reason(self) -> str | None:
-        """"nonfinite_loss" after a NaN/inf loss, "finished" once all epochs ran, else None."""
+        """"nonfinite_loss" after a NaN/inf loss, "runaway" after a diverging one (see `runaway`),
+        "finished" once all epochs ran, else None."""
         if self._failure is not None:
             return self._failure[0]
         return "finished" if self.epoch >= self.epochs else None
@@ -179,6 +205,8 @@ class Trainer:
         self.optimizer.update(self.network.params, grads)
         self.loss_history.append(loss)
         self.iteration += 1
+        if self.iteration % RUNAWAY_WINDOW == 0:
+            self._check_runaway()
         self.samples_seen += len(batch)
         self._batch_in_epoch += 1
         if self._batch_in_epoch == self.iters_per_epoch:
@@ -187,6 +215,12 @@ class Trainer:
             self.train_acc_history.append(self.network.accuracy(self._x_acc, self._t_acc))
             self.test_acc_history.append(self.network.accuracy(self.x_test, self.t_test))
         return True
+
+    def _check_runaway(self) -> None:
+        growth = _largest_weight(self.network.params) / self._initial_weight
+        why = runaway(self.loss_history, growth, self.classes)
+        if why is not None:
+            self._failure = ("runaway", f"{why}; the learning rate is probably too large")
 
     def state(self) -> TrainerState:
         """Snapshot of progress; throughput and ETA come from the time spent inside `run`."""

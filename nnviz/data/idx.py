@@ -23,39 +23,54 @@ class MnistDataError(Exception):
         self.reason = reason
 
 
-def _read_gzip(path: Path) -> bytes:
-    """Whole decompressed content of a gzip file, or MnistDataError."""
+# The largest split MNIST has: 60 000 images of 28 × 28 bytes. A file announcing more is refused
+# before anything is decompressed, so a small gzip bomb cannot fill the memory.
+MAX_ITEMS = 60_000
+
+
+def _open_gzip(path: Path) -> gzip.GzipFile:
+    if path.is_dir():
+        raise MnistDataError("not_a_file", f"{path.name}: {path} is a folder, not a file")
     if not path.is_file():
         raise MnistDataError("missing", f"{path.name}: file not found in {path.parent}")
-    try:
-        with gzip.open(path, "rb") as f:
-            return f.read()
-    except (OSError, EOFError, zlib.error) as exc:
-        raise MnistDataError("bad_gzip", f"{path.name}: not a valid gzip file ({exc})") from exc
+    return gzip.open(path, "rb")
 
 
 def _parse(path: Path, magic: int, ndim: int) -> tuple[bytes, tuple[int, ...]]:
-    """Check magic number and payload length; return the raw bytes and the dimensions."""
-    raw = _read_gzip(path)
-    header = 4 + 4 * ndim
-    if len(raw) < 4:
-        raise MnistDataError("truncated", f"{path.name}: file too short for an IDX header")
-    (found,) = struct.unpack(">I", raw[:4])
-    if found != magic:
+    """Read the IDX header first, check magic and dimensions, then decompress exactly the payload
+    the dimensions announce (at most MAX_ITEMS items): streamed, never the whole file blindly."""
+    try:
+        with _open_gzip(path) as f:
+            header = f.read(4 + 4 * ndim)
+            if len(header) < 4:
+                raise MnistDataError("truncated", f"{path.name}: file too short for an IDX header")
+            (found,) = struct.unpack(">I", header[:4])
+            if found != magic:
+                raise MnistDataError(
+                    "bad_magic", f"{path.name}: magic number 0x{found:08x}, expected 0x{magic:08x}"
+                )
+            if len(header) < 4 + 4 * ndim:
+                raise MnistDataError("truncated", f"{path.name}: file too short for an IDX header")
+            dims = struct.unpack(f">{ndim}I", header[4:])
+            expected = _payload_size(path, dims)
+            payload = f.read(expected)
+            extra = len(f.read(1))
+    except (OSError, EOFError, zlib.error) as exc:
+        raise MnistDataError("bad_gzip", f"{path.name}: not a valid gzip file ({exc})") from exc
+    if len(payload) != expected or extra:
+        kind = "truncated" if len(payload) < expected else "size_mismatch"
+        shown = len(payload) if kind == "truncated" else f"more than {expected}"
+        raise MnistDataError(kind, f"{path.name}: payload has {shown} bytes, dimensions {dims} need {expected}")
+    return payload, dims
+
+
+def _payload_size(path: Path, dims: tuple[int, ...]) -> int:
+    """Bytes the dimensions announce; MnistDataError beyond MAX_ITEMS items or 28 × 28 images."""
+    if dims[0] > MAX_ITEMS or any(d > IMAGE_SIDE for d in dims[1:]):
         raise MnistDataError(
-            "bad_magic", f"{path.name}: magic number 0x{found:08x}, expected 0x{magic:08x}"
+            "too_large", f"{path.name}: announces dimensions {dims}, more than MNIST's {MAX_ITEMS} × 28 × 28"
         )
-    if len(raw) < header:
-        raise MnistDataError("truncated", f"{path.name}: file too short for an IDX header")
-    dims = struct.unpack(f">{ndim}I", raw[4:header])
-    expected = int(np.prod(dims, dtype=np.int64))
-    if len(raw) - header != expected:
-        kind = "truncated" if len(raw) - header < expected else "size_mismatch"
-        raise MnistDataError(
-            kind,
-            f"{path.name}: payload has {len(raw) - header} bytes, dimensions {dims} need {expected}",
-        )
-    return raw[header:], dims
+    return int(np.prod(dims, dtype=np.int64))
 
 
 def read_idx_images(path: str | Path) -> np.ndarray:

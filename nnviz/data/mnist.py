@@ -133,6 +133,9 @@ def download_mnist(
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise MnistDataError("cache_unwritable", f"cannot create cache folder {directory}: {exc}") from exc
+    folders = [f.name for f in files if (directory / f.name).is_dir()]
+    if folders:
+        raise MnistDataError("not_a_file", f"{', '.join(folders)} in {directory} are folders, not files")
     todo = [f for f in files if not (directory / f.name).is_file() or _md5(directory / f.name) != f.md5]
     total = sum(f.size for f in todo)
     base = fetched = 0

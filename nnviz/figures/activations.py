@@ -12,6 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from nnviz.figures import theme
+from nnviz.figures.format import plain
 from nnviz.lessons.activations import Curve, Probe
 
 PANELS = (("x", "y"), ("x2", "y2"))
@@ -64,7 +65,7 @@ def functions_figure(curves: list[Named], x_range: tuple[float, float], labels: 
         c = item.curve
         for col, xs, ys in ((1, c.x, c.f), (2, c.x_df, c.df)):
             data.append({"type": "scatter", "x": theme.rounded(xs, 5), "y": theme.rounded(ys, 6), "mode": "lines",
-                         "name": item.name, "legendgroup": item.name, "showlegend": col == 1, "line": line,
+                         "name": plain(item.name), "legendgroup": item.name, "showlegend": col == 1, "line": line,
                          **_axes(col)})
     shapes: list[dict] = []
     if focus is not None and 0 <= focus < len(curves):

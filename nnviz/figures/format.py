@@ -37,3 +37,9 @@ def percent(value: object, decimals: int = 1) -> str:
     """A share 0…1 as a percentage ("12.5 %"), — when unknown."""
     v = _real(value)
     return MISSING if v is None else f"{100 * v:.{decimals}f} %"
+
+
+def plain(text: str) -> str:
+    """``text`` with the characters Plotly reads as markup (<b>, <a href>, &amp;) escaped, so a
+    legend or hover shows it as typed."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -4,6 +4,8 @@ step-by-step internals, learning-rate schedules and exponentially weighted avera
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -248,7 +250,8 @@ def outcomes(setup: Setup) -> tuple[Outcome, ...]:
 
 @lru_cache(maxsize=256)
 def tuned_lr(spec: SurfaceSpec, start: Point, run: Run, steps: int, noise: float, seed: int) -> float:
-    """The rate from nnviz.core.optimizer.DEFAULT_LRS with the lowest final f (the run's other settings kept)."""
+    """The rate from nnviz.core.optimizer.DEFAULT_LRS with the lowest final f (the run's other settings
+    kept); NaN when every rate diverged."""
     surface = build_surface(spec)
     lr, _ = tune_lr(surface.gradient_at, surface.value_at, start, run.name, steps, hyper=dict(run.hyper),
                     noise_std=noise, seed=seed)
@@ -256,10 +259,22 @@ def tuned_lr(spec: SurfaceSpec, start: Point, run: Run, steps: int, noise: float
 
 
 def tuned(setup: Setup) -> Setup:
-    """The setup with every run's learning rate tuned."""
-    runs = tuple(r.with_lr(tuned_lr(setup.spec, setup.start, r, setup.steps, setup.noise, setup.seed))
-                 for r in setup.runs)
+    """The setup with every run's learning rate tuned; a run for which nothing converged keeps its own
+    rate, or the optimizer's default one."""
+    rates = [tuned_lr(setup.spec, setup.start, r, setup.steps, setup.noise, setup.seed) for r in setup.runs]
+    runs = tuple(r.with_lr(_default_lr(r) if math.isnan(lr) else lr) for r, lr in zip(setup.runs, rates))
     return replace(setup, runs=runs)
+
+
+def _default_lr(run: Run) -> float:
+    own = dict(run.hyper).get("lr")
+    return own if own is not None else next(hp.default for hp in hyper_params(run.name) if hp.name == "lr")
+
+
+def untunable(setup: Setup) -> tuple[str, ...]:
+    """The optimizers of the setup for which every candidate rate diverged (tuning found nothing)."""
+    return tuple(r.name for r in setup.runs
+                 if math.isnan(tuned_lr(setup.spec, setup.start, r, setup.steps, setup.noise, setup.seed)))
 
 
 # --- the book's figure -----------------------------------------------------------------

@@ -27,5 +27,5 @@ def formula_input(key: str, label: str, default: str, variables: tuple[str, ...]
         last = st.session_state.get(memory, default)
         st.caption(t("common.last_good", formula=last))
         return parse(last, variables)
-    st.session_state[memory] = typed
+    st.session_state[memory] = expr.text  # normalised: shown as plain code, never as typed
     return expr

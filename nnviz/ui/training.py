@@ -54,9 +54,9 @@ def status(lab: LockStep, names: list[str]) -> None:
         parts.append(t("training.eta", eta=f"{state.eta_seconds:.0f}"))
     st.progress(state.progress, text=" · ".join(parts))
     for name, reason in zip(names, lab.stopped):
-        if reason == "nonfinite_loss":
-            st.error(t("training.diverged", name=name if len(names) > 1 else t("training.the_net")),
-                     icon=":material/error:")
+        if reason in ("nonfinite_loss", "runaway"):
+            key = "training.diverged" if reason == "nonfinite_loss" else "training.runaway"
+            st.error(t(key, name=name if len(names) > 1 else t("training.the_net")), icon=":material/error:")
     if lab.done and not any(lab.stopped):
         st.success(t("training.finished"), icon=":material/check_circle:")
 

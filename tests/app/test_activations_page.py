@@ -92,7 +92,7 @@ def test_custom_function_is_drawn_with_its_derivative() -> None:
     at = open_page(PAGE, view="custom", custom="x**3")
     assert_clean(at)
     fig = figures(at)[0]
-    custom = [t for t in fig["data"] if t.get("name") == "x**3"]
+    custom = [t for t in fig["data"] if t.get("name") == "x ** 3"]  # the normalised text
     x, df = array(custom[1]["x"]), array(custom[1]["y"])
     np.testing.assert_allclose(df, 3 * x**2, atol=1e-4)
 
@@ -112,7 +112,7 @@ def test_bad_formula_keeps_the_last_good_one() -> None:
     at.text_input(key="custom").set_value("x**2 +").run()
     assert_clean(at)
     assert at.error
-    assert any(t.get("name") == "x**2 + 1" for t in figures(at)[0]["data"])
+    assert any(t.get("name") == "x ** 2 + 1" for t in figures(at)[0]["data"])
     assert at.text_input(key="custom").value == "x**2 +", "the typed text is never lost"
 
 

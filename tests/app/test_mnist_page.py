@@ -164,6 +164,16 @@ def test_divergence_stops_with_a_message() -> None:
     assert figures(at)
 
 
+def test_the_top_rate_of_the_slider_stops_as_a_runaway_with_cause_and_fix() -> None:
+    """Book network, lr 10: the loss stays finite but no better than guessing while the weights explode."""
+    at = open_page(PAGE, lr="10", speed="fast")
+    at.button(key="start").click().run()
+    run_until_stopped(at)
+    assert_clean(at)
+    assert lab(at).stopped[0] == "runaway"
+    assert at.error and "running away" in at.error[0].value and "Lower it" in at.error[0].value and not at.success
+
+
 def test_init_comparison_overlays_three_networks() -> None:
     at = open_page(PAGE, exp="init")
     assert_clean(at)

@@ -192,6 +192,15 @@ def test_profile_of_zero_gradient_is_flat_with_angle_zero():
     assert np.all(prof.slope == 0)
 
 
+def test_profile_of_signed_zero_gradient_has_angle_zero():
+    """The mountain's summit: SymPy's gradient there is (−0.0, −0.0), and atan2(−0, −0) is π."""
+    for g in ([-0.0, -0.0], [0.0, -0.0], [-0.0, 0.0]):
+        assert directional_profile(g).theta_max == 0.0
+    summit = SURFACES["mountain"].gradient_at((0.0, 0.0))
+    assert np.signbit(summit).any()  # the case that gave 180°
+    assert directional_profile(summit).theta_max == 0.0
+
+
 def test_profile_mountain_example_angle():
     prof = directional_profile([-3.0, 4.0], n=5)
     assert prof.theta_max == pytest.approx(math.pi - math.atan(4 / 3))

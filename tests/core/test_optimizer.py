@@ -488,3 +488,9 @@ def test_tune_lr_keeps_other_hyper_parameters_and_noise() -> None:
     again = [f(run_path(grad, (-7, 2), make_optimizer("sgd", lr=lr), 10, noise_std=0.5, seed=3).points[-1]) for lr in lrs]
     np.testing.assert_allclose(noisy, again)
     assert not np.allclose(noisy, sgd)
+
+
+def test_tune_lr_says_nan_when_nothing_converged() -> None:
+    """It used to return the first rate when every candidate diverged."""
+    best, finals = tune_lr(lambda w: w, lambda w: float(w[0] ** 2 / 2), [1.0], "sgd", 200, lrs=np.array([3.0, 5.0]))
+    assert np.isnan(best) and np.isinf(finals).all()

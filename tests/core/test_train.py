@@ -7,8 +7,8 @@ import pytest
 from threadpoolctl import threadpool_info
 
 from nnviz.core.net import TwoLayerNet
-from nnviz.core.optimizer import SGD, Momentum
-from nnviz.core.train import Trainer, blas_threads
+from nnviz.core.optimizer import SGD, Momentum, make_optimizer
+from nnviz.core.train import RUNAWAY_WINDOW, Trainer, blas_threads, runaway
 from nnviz.data.mnist import load_mnist
 
 Array = np.ndarray
@@ -165,3 +165,31 @@ def test_blas_thread_limit_is_scoped() -> None:
     assert _blas_threads() == before
     with blas_threads(None):
         assert _blas_threads() == before
+
+
+def test_runaway_rule_on_synthetic_histories() -> None:
+    """Stuck at ≥ ln 10 with 10-fold weights, or a doubling loss, is a runaway; a slow start is not."""
+    stuck = [2.31] * RUNAWAY_WINDOW
+    assert runaway(stuck, weight_growth=10.0, classes=10) is not None
+    assert runaway(stuck, weight_growth=9.9, classes=10) is None  # lr too small: stuck, weights unchanged
+    assert runaway([2.30] * RUNAWAY_WINDOW, weight_growth=100.0, classes=10) is None  # 2.30 < ln 10
+    rising = [1.0] * RUNAWAY_WINDOW + [2.1] * RUNAWAY_WINDOW
+    assert "doubled" in runaway(rising, weight_growth=1.0, classes=10)
+    assert runaway(stuck[:-1], weight_growth=1e6, classes=10) is None  # not a full window yet
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "adam"])
+def test_the_slider_top_rate_is_stopped_as_a_runaway(subset: tuple[Array, ...], name: str) -> None:
+    """lr = 10 ended "finished" at 10 % accuracy with weights up to 6.5e3; now it stops within a window."""
+    trainer = Trainer(TwoLayerNet(seed=0), make_optimizer(name, lr=10.0), *subset, batch_size=100, epochs=3, seed=0)
+    trainer.run()
+    state = trainer.state()
+    assert state.stop_reason == "runaway" and trainer.iteration == RUNAWAY_WINDOW
+    assert "learning rate" in state.stop_message and "ln 10" in state.stop_message
+
+
+@pytest.mark.parametrize("name,lr", [("sgd", 0.1), ("sgd", 0.001), ("sgd", 1.0), ("momentum", 0.5), ("adam", 0.01)])
+def test_healthy_and_too_slow_runs_are_not_runaways(subset: tuple[Array, ...], name: str, lr: float) -> None:
+    trainer = Trainer(TwoLayerNet(seed=0), make_optimizer(name, lr=lr), *subset, batch_size=100, epochs=2, seed=0)
+    trainer.run()
+    assert trainer.stop_reason == "finished"

@@ -368,3 +368,46 @@ def test_subset_formats() -> None:
     np.testing.assert_array_equal(t.sum(axis=1), 1)
     (_, labels), _ = load_mnist()
     np.testing.assert_array_equal(t.argmax(axis=1), labels)
+
+
+def test_a_gzip_bomb_is_refused_from_its_header_without_decompressing(tmp_path) -> None:
+    """A valid header announcing 10⁹ images, followed by zeros: refused after reading 16 bytes."""
+    import tracemalloc
+
+    from nnviz.data.idx import MnistDataError, read_idx_images
+
+    path = tmp_path / "bomb-idx3-ubyte.gz"
+    with gzip.open(path, "wb") as f:
+        f.write(struct.pack(">IIII", 0x803, 10**9, 28, 28))
+        chunk = bytes(1 << 20)
+        for _ in range(200):  # 200 MB of zeros, about 200 kB compressed
+            f.write(chunk)
+    assert path.stat().st_size < 1_000_000
+    tracemalloc.start()
+    with pytest.raises(MnistDataError) as info:
+        read_idx_images(path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert info.value.reason == "too_large" and peak < 5_000_000
+
+
+def test_a_payload_longer_than_announced_stops_after_one_extra_byte(tmp_path) -> None:
+    from nnviz.data.idx import MnistDataError, read_idx_images
+
+    images, _ = fake_split(3, 0)
+    path = tmp_path / "long.gz"
+    path.write_bytes(gzip.compress(idx_images(images) + bytes(50 * 784)))
+    with pytest.raises(MnistDataError) as info:
+        read_idx_images(path)
+    assert info.value.reason == "size_mismatch"
+
+
+def test_a_folder_where_a_cache_file_should_be_is_named_as_such(tmp_path) -> None:
+    from nnviz.data.mnist import DEFAULT_FILES, download_mnist, load_mnist_with_source
+
+    (tmp_path / DEFAULT_FILES[0].name).mkdir()
+    with pytest.raises(MnistDataError) as info:
+        download_mnist(tmp_path, mirrors=["http://127.0.0.1:9/"])
+    assert info.value.reason == "not_a_file" and "folder" in str(info.value)
+    _, source = load_mnist_with_source(cache_dir=tmp_path, allow_download=True, mirrors=["http://127.0.0.1:9/"])
+    assert source.kind == "subset" and source.reason_code == "not_a_file"

@@ -151,7 +151,7 @@ def test_surface_map_covers_the_window_and_knows_its_gaps() -> None:
 def test_typed_surface_undefined_everywhere_falls_back_to_the_last_drawable() -> None:
     fallback = ("x - y", 2.0)
     good = lesson.typed_surface(parse("x*y", ("x", "y")), 4.0, fallback)
-    assert good.drawable and good.surface.xlim == (-4.0, 4.0) and good.surface.formula == "x*y"
+    assert good.drawable and good.surface.xlim == (-4.0, 4.0) and good.surface.formula == "x * y"  # normalised
     bad = lesson.typed_surface(parse("log(-x^2 - y^2 - 1)", ("x", "y")), 4.0, fallback)
     assert not bad.drawable
     assert bad.surface.formula == "x - y" and bad.surface.xlim == (-2.0, 2.0)

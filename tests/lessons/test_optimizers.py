@@ -241,3 +241,15 @@ def test_an_outcome_cut_from_a_longer_cached_run_is_the_run_itself(steps: int) -
     np.testing.assert_array_equal(o.path.points, direct.points)
     np.testing.assert_allclose(o.path.values, direct.values, rtol=1e-15)
     assert len(o.path.points) == steps + 1 and o.path.status == direct.status
+
+
+def test_tuning_that_finds_nothing_is_reported_and_keeps_the_runs_rate() -> None:
+    """exp(x² + y²) from (2.5, 2.5): the gradient is about 1.3e6, so every SGD rate diverges; Adam's steps are bounded."""
+    from nnviz.lessons.optimizers import Run, Setup, SurfaceSpec, tuned, untunable
+
+    spec = SurfaceSpec("custom", "exp(x^2+y^2)")
+    sgd, adam = Run.of("sgd", {"lr": 0.1}), Run.of("adam", {"lr": 0.001})
+    setup = Setup(spec, (2.5, 2.5), (sgd, adam), "tuned", 30, 0.0, 0)
+    assert untunable(setup) == ("sgd",)
+    runs = tuned(setup).runs
+    assert runs[0] == sgd and runs[1] != adam
