@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -15,6 +15,7 @@ from nnviz.figures import mnist as figs
 from nnviz.figures.format import MISSING
 from nnviz.lessons import mnist as lesson
 from nnviz.lessons.mnist import Lab, LiveSettings, NetSpec
+from nnviz.ui import training
 from nnviz.ui import widgets as w
 from nnviz.ui.chart import chart
 from nnviz.ui.furniture import page_header, presentation, show_code
@@ -22,7 +23,6 @@ from nnviz.ui.i18n import labels, t
 from nnviz.ui.tables import table
 
 PAGE = "mnist"
-TICK_SECONDS = 0.4
 SYMBOLS = {"lr": "η", "momentum": "α", "beta1": "β₁", "beta2": "β₂", "decay_rate": "ρ", "eps": "ε",
            "weight_decay": "λ"}
 VIEWS = ["curves", "weights", "errors", "predict", "layers"]
@@ -161,23 +161,6 @@ def current_lab(exp: str, specs: list[NetSpec], live: LiveSettings, data: tuple,
     return lab
 
 
-def control_bar(lab: Lab, exp: str) -> None:
-    cols = st.columns([1.3, 1, 1, 1], vertical_alignment="bottom")
-    if lab.running:
-        cols[0].button(t("mnist.pause"), on_click=lab.pause, icon=":material/pause:", type="primary",
-                       key="pause", width="stretch")
-    else:
-        label = t("mnist.start") if lab.iteration == 0 else t("mnist.continue")
-        cols[0].button(label, on_click=lab.start, icon=":material/play_arrow:", type="primary", key="start",
-                       disabled=lab.done, width="stretch", help=t("mnist.start_help"))
-    cols[1].button(t("mnist.step"), on_click=lab.advance, kwargs={"max_iters": 1}, icon=":material/skip_next:",
-                   key="step", disabled=lab.done or lab.running, width="stretch", help=t("mnist.step_help"))
-    cols[2].button(t("mnist.epoch_button"), on_click=lab.run_epoch, icon=":material/fast_forward:", key="epoch",
-                   disabled=lab.done or lab.running, width="stretch", help=t("mnist.epoch_help"))
-    cols[3].button(t("mnist.reset"), on_click=request_reset, args=(exp,), icon=":material/replay:",
-                   key="reset_training", width="stretch", help=t("mnist.reset_help"))
-
-
 # --- live panel (a fragment: reruns on its own while training) ---------------------------------
 
 
@@ -196,19 +179,8 @@ def readouts(lab: Lab, names: list[str]) -> str:
 
 
 def status(lab: Lab) -> None:
-    state = lab.state()
-    parts = [t("mnist.progress", epoch=state.epoch, epochs=state.epochs, it=state.iteration, total=state.total_iters)]
-    if state.samples_per_sec:
-        parts.append(t("mnist.rate", rate=f"{state.samples_per_sec:,.0f}"))
-    if state.eta_seconds is not None and lab.running:
-        parts.append(t("mnist.eta", eta=f"{state.eta_seconds:.0f}"))
-    st.progress(state.progress, text=" · ".join(parts))
     names = net_names(lab)
-    for name, reason in zip(names, lab.stopped):
-        if reason == "nonfinite_loss":
-            st.error(t("mnist.diverged", name=name if len(names) > 1 else t("mnist.the_net")), icon=":material/error:")
-    if lab.done and not any(lab.stopped):
-        st.success(t("mnist.finished"), icon=":material/check_circle:")
+    training.status(lab, names)
     st.markdown(readouts(lab, names))
 
 
@@ -328,26 +300,18 @@ def layers_view(lab: Lab, exp: str) -> None:
 PANELS = {"weights": weights_view, "errors": errors_view, "predict": predict_view, "layers": layers_view}
 
 
-def live_panel(exp: str, speed: str, data_id: str) -> None:
-    lab: Lab = st.session_state[lab_key(exp)]
-
-    @st.fragment(run_every=TICK_SECONDS if lab.running else None)
-    def panel() -> None:
-        current: Lab = st.session_state[lab_key(exp)]
-        if current.running:
-            steps, budget = lesson.pace(speed)
-            current.advance(max_iters=steps, time_budget=budget, now=time.monotonic())
-            if not current.running:
-                st.rerun(scope="app")  # finished: stop ticking and refresh the buttons
-        status(current)
+def live_view(exp: str, data_id: str) -> Callable[[Lab], None]:
+    """What the live panel draws each tick: the status, then the chosen view."""
+    def draw(lab: Lab) -> None:
+        status(lab)
         view = w.choice("view", t("mnist.view"), VIEWS, "curves", format_func=lambda v: t(f"mnist.view_{v}"),
                         kind="segmented")
         if view == "curves":
-            curves_view(current, exp, data_id)
+            curves_view(lab, exp, data_id)
         else:
-            PANELS[view](current, exp)
+            PANELS[view](lab, exp)
 
-    panel()
+    return draw
 
 
 page_header(PAGE)
@@ -355,8 +319,7 @@ settings_col, main_col = st.columns([1.2, 3], gap="medium")
 with settings_col:
     experiment = w.choice("exp", t("mnist.experiment"), list(lesson.EXPERIMENTS), "book",
                           format_func=lambda e: t(f"mnist.exp_{e}"), kind="segmented", help=t("mnist.experiment_help"))
-    chosen_speed = w.choice("speed", t("mnist.speed"), list(lesson.SPEEDS), "medium",
-                            format_func=lambda s: t(f"mnist.speed_{s}"), kind="segmented", help=t("mnist.speed_help"))
+    chosen_speed = training.speed_choice()
     data, data_id = data_source()
     net_specs, live_settings = settings(experiment)
 lab_now = current_lab(experiment, net_specs, live_settings, data, data_id)
@@ -365,5 +328,5 @@ with main_col:
     if pending:
         st.warning(t("mnist.pending", names=", ".join(t(f"mnist.field_{name}") for name in pending)),
                    icon=":material/info:")
-    control_bar(lab_now, experiment)
-    live_panel(experiment, chosen_speed, lab_now.data_id)
+    training.control_bar(lab_now, on_reset=lambda: request_reset(experiment))
+    training.live_panel(lab_key(experiment), chosen_speed, live_view(experiment, lab_now.data_id))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -25,8 +25,9 @@ from nnviz.core.init import BOOK_NAMES, book_init_scheme, scheme_std
 from nnviz.core.layers import ACTIVATION_LAYERS
 from nnviz.core.net import LayerStats, MultiLayerNet
 from nnviz.core.optimizer import make_optimizer
-from nnviz.core.train import Trainer, TrainerState, blas_threads
+from nnviz.core.train import Trainer, blas_threads
 from nnviz.lessons.frozen import read_only
+from nnviz.lessons.live import LockStep
 
 Array = np.ndarray
 Data = tuple[tuple[Array, Array], tuple[Array, Array]]
@@ -38,7 +39,6 @@ CHANCE_LOSS = math.log(N_CLASSES)
 CHANCE_ACCURACY = 1 / N_CLASSES
 SMOOTHING = 0.9
 MAX_CURVE_POINTS = 1000
-RATE_MEMORY = 0.7
 DATA_CACHE = 4
 
 ACTIVATIONS = tuple(ACTIVATION_LAYERS)
@@ -53,9 +53,6 @@ INIT_HIDDEN = (100, 100, 100, 100)
 WIDTHS = ("10", "20", "50", "100", "200", "500")
 BATCHES = ("10", "20", "50", "100", "200", "500")
 DECAYS = ("0", "0.0001", "0.0003", "0.001", "0.003", "0.01", "0.03", "0.1")
-SPEEDS: dict[str, int | None] = {"slow": 1, "medium": 10, "fast": None}
-"""Updates per screen refresh; "fast" trains for `FAST_BUDGET` seconds instead."""
-FAST_BUDGET = 0.15
 SPEC_FIELDS = ("hidden", "activation", "init", "batch_size", "dropout", "seed")
 STAT_FIELDS = {"mean": "act_mean", "std": "act_std", "zero": "zero_fraction", "dead": "dead_fraction",
                "saturated": "saturated_fraction", "wstd": "weight_std", "grad": "grad_rms"}
@@ -119,12 +116,6 @@ def init_std(init_id: str, fan_in: int, fan_out: int) -> float:
 def layer_sizes(hidden: Sequence[int]) -> tuple[int, ...]:
     """784 inputs, the hidden layers, 10 outputs."""
     return (N_PIXELS, *hidden, N_CLASSES)
-
-
-def pace(speed: str) -> tuple[int | None, float]:
-    """(updates, seconds) of one refresh: counted speeds may take twice the fast budget (big nets)."""
-    steps = SPEEDS[speed]
-    return steps, FAST_BUDGET if steps is None else 2 * FAST_BUDGET
 
 
 def mosaic_cols(n: int) -> int:
@@ -316,7 +307,7 @@ def _probe_stats(net: MultiLayerNet, x: Array, t: Array) -> list[LayerStats]:
     return net.layer_stats()
 
 
-class Lab:
+class Lab(LockStep):
     """Nets with the given specs trained in lock-step on the same data, plus display helpers."""
 
     def __init__(self, specs: Sequence[NetSpec], live: LiveSettings, data: Data, data_id: str = "subset",
@@ -329,7 +320,7 @@ class Lab:
         self.live = live
         self.max_epochs = max_epochs
         self.nets: list[MultiLayerNet] = []
-        self.trainers: list[Trainer] = []
+        trainers: list[Trainer] = []
         self.initial_train_acc: list[float] = []
         self.initial_test_acc: list[float] = []
         self.stats: list[list[LayerStats]] = []
@@ -345,34 +336,18 @@ class Lab:
             batch = slice(0, spec.batch_size)
             self.stats.append(_probe_stats(net, self.x_train[batch], self.t_train[batch]))
             self.nets.append(net)
-            self.trainers.append(trainer)
+            trainers.append(trainer)
+        super().__init__(trainers)
         self.changes: list[Change] = []
         self._smooth = [RunningAverage(SMOOTHING) for _ in self.specs]
         self._smoothed: list[list[float]] = [[] for _ in self.specs]
         self._predictions: dict[int, tuple[int, Array]] = {}
-        self.running = False
-        self.target: int | None = None
-        self._wall: tuple[float, int] | None = None
-        self._wall_rate: float | None = None
 
     @staticmethod
     def _optimizer(live: LiveSettings):  # noqa: ANN205 - an nnviz.core.optimizer.Optimizer
         return make_optimizer(live.optimizer, **dict(live.hyper))
 
     # --- training ---------------------------------------------------------------------------
-
-    @property
-    def lead(self) -> Trainer:
-        """The first trainer that has not stopped (else the first): its counters are the lab's."""
-        return next((tr for tr in self.trainers if not tr.done), self.trainers[0])
-
-    @property
-    def iteration(self) -> int:
-        return max(tr.iteration for tr in self.trainers)
-
-    @property
-    def done(self) -> bool:
-        return all(tr.done for tr in self.trainers)
 
     @property
     def n_test(self) -> int:
@@ -420,79 +395,12 @@ class Lab:
             self.target = self.lead.total_iters
         return changes
 
-    def iters_to_epoch_end(self) -> int:
-        """Updates left until the current epoch ends (a full epoch at an epoch boundary)."""
-        lead = self.lead
-        return lead.iters_per_epoch - lead.iteration % lead.iters_per_epoch
-
-    def advance(self, max_iters: int | None = None, time_budget: float | None = None,
-                now: float | None = None) -> int:
-        """Train every net the same number of updates; the lead's time budget is shared out.
-
-        Returns the updates made by the lead. `now` (seconds, monotonic) feeds the wall-clock
-        rate behind the ETA; without it the ETA uses the compute rate.
-        """
-        if self.target is not None:
-            left = self.target - self.iteration
-            max_iters = left if max_iters is None else min(max_iters, left)
-        active = [tr for tr in self.trainers if not tr.done]
-        count = 0
-        if active and (max_iters is None or max_iters > 0):
-            budget = None if time_budget is None else time_budget / len(active)
-            with blas_threads(1):  # the end-of-epoch evaluation too: on a busy server, threads only fight
-                count = active[0].run(max_iters=max_iters, time_budget=budget)
-                for tr in active[1:]:
-                    if count:
-                        tr.run(max_iters=count)
+    def after_updates(self) -> None:
+        """Fresh layer statistics and the smoothed loss of every net that has trained."""
         for k, net in enumerate(self.nets):
             if self.trainers[k].loss_history:
                 self.stats[k] = net.layer_stats()
         self._extend_curves()
-        if self.target is not None and self.iteration >= self.target:
-            self.target = None
-            self.running = False
-        if self.done:
-            self.running = False
-            self.target = None
-        self._note_wall(now)
-        return count
-
-    def _note_wall(self, now: float | None) -> None:
-        if now is None:
-            return
-        if self._wall is not None and now > self._wall[0] and self.running:
-            rate = (self.iteration - self._wall[1]) / (now - self._wall[0])
-            self._wall_rate = rate if self._wall_rate is None else RATE_MEMORY * self._wall_rate + (1 - RATE_MEMORY) * rate
-        self._wall = (now, self.iteration) if self.running else None
-
-    def start(self) -> None:
-        if not self.done:
-            self.running, self.target = True, None
-
-    def run_epoch(self) -> None:
-        """Run (in ticks) until the current epoch ends."""
-        if not self.done:
-            self.running, self.target = True, self.iteration + self.iters_to_epoch_end()
-
-    def pause(self) -> None:
-        self.running, self.target, self._wall = False, None, None
-
-    def state(self) -> TrainerState:
-        """The lead trainer's state, with the lab's iteration, combined throughput and wall-clock ETA."""
-        lead = self.lead.state()
-        remaining = max(lead.total_iters - lead.iteration, 0)
-        eta = remaining / self._wall_rate if self._wall_rate else lead.eta_seconds
-        rates = [r for r in (tr.state().samples_per_sec for tr in self.trainers) if r]
-        return replace(
-            lead, iteration=self.iteration, progress=1.0 if self.done else lead.progress,
-            samples_per_sec=1.0 / sum(1.0 / r for r in rates) if rates else None,
-            eta_seconds=None if self.done else eta, done=self.done,
-        )
-
-    @property
-    def stopped(self) -> tuple[str | None, ...]:
-        """Why each net stopped early ("nonfinite_loss"), None for a net still training or finished."""
-        return tuple(tr.stop_reason if tr.stop_reason != "finished" else None for tr in self.trainers)
 
     # --- what the page draws ------------------------------------------------------------------
 

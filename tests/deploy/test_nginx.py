@@ -3,10 +3,8 @@ on one process (its websocket session lives there). Needs nginx; CI installs it.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
-import subprocess
 import urllib.request
 from collections.abc import Iterator
 
@@ -14,6 +12,7 @@ import pytest
 
 from bench import server
 from bench.streamclient import Client
+from tests.asyncrun import run
 
 pytestmark = pytest.mark.e2e
 
@@ -53,6 +52,6 @@ def test_a_page_loads_and_reacts_through_nginx(class_server: str) -> None:
         await client.close()
         return client
 
-    client = asyncio.run(session())
+    client = run(session())
     assert not client.stats.errors and not client.stats.timeouts
     assert len(client.stats.latencies) == 2 and client.sliders()

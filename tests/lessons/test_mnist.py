@@ -13,6 +13,7 @@ from nnviz.core.net import LayerStats, MultiLayerNet
 from nnviz.core.optimizer import LR_LADDER, SGD, Adam
 from nnviz.core.train import Trainer
 from nnviz.data.mnist import load_mnist, load_mnist_subset, mnist_cached
+from nnviz.lessons.live import SPEEDS, pace
 from nnviz.lessons.mnist import (
     BATCHES,
     COMPARED,
@@ -20,7 +21,6 @@ from nnviz.lessons.mnist import (
     EXPERIMENTS,
     INIT_HIDDEN,
     INIT_IDS,
-    SPEEDS,
     STAT_FIELDS,
     WIDTHS,
     Lab,
@@ -36,7 +36,6 @@ from nnviz.lessons.mnist import (
     layer_sizes,
     layer_table,
     mosaic_cols,
-    pace,
     shared_data,
     tile_mosaic,
 )

@@ -10,6 +10,7 @@ import pytest
 
 from bench import server
 from bench.streamclient import Client, RunRecord
+from tests.asyncrun import run
 
 pytestmark = pytest.mark.e2e
 LONG_RUN = "epochs=100"  # far longer than these tests: the run is still going when they look
@@ -40,7 +41,7 @@ def test_a_training_tick_reruns_only_the_live_panel(url: str) -> None:
         await client.close()
         return runs[0], [r for r in runs if r.fragment]
 
-    page, ticks = asyncio.run(scenario())
+    page, ticks = run(scenario())
     assert len(ticks) >= 4, "the live panel ticks on its own while training"
     assert page.elements["slider"] >= 3, "the settings column has its sliders"
     for tick in ticks:
@@ -63,7 +64,7 @@ def test_pause_stops_the_run_at_once(url: str) -> None:
         await client.close()
         return before, at_pause, later if not ticked else -ticked
 
-    before, at_pause, later = asyncio.run(scenario())
+    before, at_pause, later = run(scenario())
     assert before > 0, "it was training"
     assert later >= 0, f"{-later} ticks ran after Pause"
     assert later == at_pause, f"the run advanced {later - at_pause} iterations after Pause finished"
