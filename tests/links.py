@@ -19,6 +19,8 @@ VIEWS: list[tuple[str, str, int]] = [
     ("gradients-book", "gradients?view=field&book=true", 1),
     ("gradients-lab", "gradients?view=lab", 1),
     ("gradients-examples", "gradients?view=examples", 1),
+    ("backprop", "backprop", 1),
+    ("backprop-formula", "backprop?view=formula", 1),
     ("descent", "descent", 1),
     ("descent-2d", "descent?view=2d", 1),
     ("descent-reg", "descent?view=reg", 1),

@@ -205,7 +205,7 @@ class Graph:
         steps = [Step("backward", self.output, 1.0, total=1.0)]
         with np.errstate(all="ignore"):
             for target in range(len(self.nodes) - 1, -1, -1):
-                steps += self._send_back(target, grads)
+                steps += self.send_back(target, grads)
         self._backward_steps = tuple(steps)
         gradients = tuple(float(g) if self.differentiable[i] else math.nan for i, g in enumerate(grads))
         by_name = {}
@@ -214,7 +214,7 @@ class Graph:
             by_name[name] = 0.0 if i is None else gradients[i]
         return BackwardPass(gradients, by_name)
 
-    def _send_back(self, target: int, grads: list[Scalar]) -> list[Step]:
+    def send_back(self, target: int, grads: list[Scalar]) -> list[Step]:
         """Pass ∂f/∂target to the target's inputs (adding to what they have), one step per edge."""
         node = self.nodes[target]
         if node.leaf or not self.differentiable[target]:

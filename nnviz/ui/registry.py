@@ -26,6 +26,7 @@ HOME = PageInfo("home", "", ":material/home:")
 PAGES = [
     PageInfo("activations", "basics", ":material/show_chart:"),
     PageInfo("gradients", "calculus", ":material/explore:"),
+    PageInfo("backprop", "calculus", ":material/account_tree:"),
     PageInfo("descent", "optimization", ":material/downhill_skiing:"),
     PageInfo("init", "training", ":material/grain:"),
     PageInfo("optimizers", "optimization", ":material/speed:"),

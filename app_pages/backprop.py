@@ -1,0 +1,102 @@
+"""Backpropagation: computational graphs stepped forward and backward, the chain rule on every edge."""
+
+import streamlit as st
+
+from nnviz.core.expr import ExpressionError
+from nnviz.core.graph import Graph, graph_from_expression
+from nnviz.core.layers import AddLayer, MulLayer
+from nnviz.figures import backprop as figs
+from nnviz.lessons import backprop as lesson
+from nnviz.ui import widgets as w
+from nnviz.ui.chart import chart
+from nnviz.ui.formula import formula_input
+from nnviz.ui.furniture import expression_error, page_header, presentation, show_code
+from nnviz.ui.i18n import labels, t
+from nnviz.ui.tables import table
+
+PAGE = "backprop"
+DEFAULT_FORMULA = "x*y + sin(x*y)"
+DEFAULT_POINT = (1.0, 0.5, -1.0)
+PRICES = {"apple": (0.0, 500.0, 10.0), "apple_num": (0.0, 10.0, 1.0), "orange": (0.0, 500.0, 10.0),
+          "orange_num": (0.0, 10.0, 1.0), "tax": (0.5, 2.0, 0.05)}
+
+
+def s(key: str, **values: object) -> str:
+    return t(f"backprop.{key}", **values)
+
+
+def graph_chart(run: lesson.GraphRun, alt: str, settings: dict) -> None:
+    """The stepped graph, then every step of the trace as a table (the chain rule, edge by edge)."""
+    fig = figs.graph_figure(run, labels(figs.GraphLabels, PAGE), presentation=presentation())
+    chart(fig, PAGE, alt=alt, caption=s("caption_graph"), settings=settings)
+    with st.expander(s("trace_heading"), icon=":material/list:"):
+        steps = run.steps
+        table({
+            s("col_step"): [str(k + 1) for k in range(len(steps))],
+            s("col_pass"): [s(f"pass_{st_.phase}") for st_ in steps],
+            s("col_node"): [figs.node_text(run, st_.node) for st_ in steps],
+            s("col_upstream"): [st_.upstream for st_ in steps],
+            s("col_local"): [st_.local for st_ in steps],
+            s("col_value"): [st_.value for st_ in steps],
+            s("col_total"): [st_.total for st_ in steps],
+        })
+
+
+def shopping_panel() -> None:
+    columns = st.columns(len(PRICES))
+    values = []
+    for column, (key, (low, high, step)), default in zip(columns, PRICES.items(), lesson.SHOPPING_DEFAULTS):
+        with column:
+            values.append(w.slider(key, s(f"shop_{key}"), low, high, default, step=step))
+    run = lesson.shopping(*values)
+    graph_chart(run, alt=s("alt_shopping", total=f"{run.result:.6g}"), settings=dict(zip(PRICES, values)))
+    total, by_layers = lesson.shopping_by_layers(*values)
+    grads = dict(run.variable_gradients)
+    table({
+        s("col_variable"): [s(f"shop_{k}") for k in PRICES],
+        s("col_value"): values,
+        s("col_graph"): [grads[k] for k in PRICES],
+        s("col_layers"): [by_layers[k] for k in PRICES],
+    })
+    st.markdown(s("shopping_lesson", total=f"{total:.6g}"))
+    show_code(lesson.shopping_by_layers, MulLayer, AddLayer)
+
+
+def formula_panel() -> None:
+    left, right = st.columns([3, 2])
+    with left:
+        expr = formula_input("f", s("formula"), DEFAULT_FORMULA, variables=lesson.FORMULA_VARIABLES,
+                             help=s("formula_help"))
+    try:
+        used = lesson.run_graph(expr.text, lesson.FORMULA_VARIABLES, DEFAULT_POINT).used()
+    except ExpressionError as error:
+        expression_error(error)
+        expr, used = None, ("x", "y")
+    text = expr.text if expr is not None else DEFAULT_FORMULA
+    point = list(DEFAULT_POINT)
+    with right:
+        sliders = st.columns(max(len(used), 1))
+    for column, name in zip(sliders, used):
+        k = lesson.FORMULA_VARIABLES.index(name)
+        with column:
+            point[k] = w.slider(f"v{name}", name, -3.0, 3.0, DEFAULT_POINT[k], step=0.05)
+    run = lesson.run_graph(text, lesson.FORMULA_VARIABLES, tuple(point))
+    graph_chart(run, alt=s("alt_formula", formula=text), settings={"f": text, **dict(zip(used, point))})
+    checks = lesson.check_gradients(text, lesson.FORMULA_VARIABLES, tuple(point))
+    table({
+        s("col_variable"): [c.variable for c in checks],
+        s("col_backprop"): [c.backprop for c in checks],
+        s("col_sympy"): [c.symbolic for c in checks],
+        s("col_numeric"): [c.numeric for c in checks],
+        s("col_verdict"): [s(f"verdict_{c.verdict}") for c in checks],
+    }, formats={s("col_backprop"): "%.10g", s("col_sympy"): "%.10g", s("col_numeric"): "%.10g"})
+    for verdict in dict.fromkeys(c.verdict for c in checks if c.verdict != "agree"):
+        st.warning(s(f"explain_{verdict}"), icon=":material/warning:")
+    st.markdown(s("formula_lesson"))
+    show_code(graph_from_expression, Graph.backward, Graph.send_back)
+
+
+page_header(PAGE)
+PANELS = {"shopping": shopping_panel, "formula": formula_panel}
+view = w.choice("view", s("view"), list(PANELS), "shopping", format_func=lambda v: s(f"view_{v}"), kind="segmented")
+PANELS[view]()

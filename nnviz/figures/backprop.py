@@ -1,0 +1,190 @@
+"""Figures of the Backpropagation page: a computational graph laid out left to right, values written
+forward on the edges (above, blue) and gradients backward (below, vermillion), stepped one event of
+the trace at a time with the shared Play / Pause and step slider (nnviz.figures.animation).
+
+The figure opens on its last frame: both passes complete, ready for a slide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+from nnviz.core.graph import Step
+from nnviz.figures import theme
+from nnviz.figures.animation import AnimationLabels, add_controls
+from nnviz.figures.format import num
+from nnviz.lessons.backprop import GraphRun
+
+FORWARD = theme.OKABE_ITO[0]
+BACKWARD = theme.OKABE_ITO[1]
+SYMBOLS = {"add": "+", "sub": "−", "mul": "×", "div": "÷", "pow": "^", "neg": "−x", "log": "ln"}
+ROW_GAP = 1.0
+
+
+@dataclass(frozen=True)
+class GraphLabels:
+    """Translated text; the step templates are filled here with str.format."""
+
+    forward_legend: str
+    backward_legend: str
+    start: str  # step 0, nothing computed yet
+    forward_step: str  # {node} {value}
+    seed_step: str  # {node}
+    backward_step: str  # {node} {upstream} {local} {product} {total}
+    animation: AnimationLabels
+
+
+def node_text(run: GraphRun, i: int) -> str:
+    """What a node shows: a variable's name, a constant's value (or π, e), an operation's symbol."""
+    node = run.nodes[i]
+    if node.op == "var":
+        return node.name
+    if node.op == "const":
+        return {"pi": "π", "e": "e"}.get(node.name, num(node.value))
+    return SYMBOLS.get(node.op, node.op)
+
+
+def layout_positions(run: GraphRun) -> tuple[np.ndarray, np.ndarray]:
+    """Columns by depth (a leaf just left of its first consumer), rows by the mean row of each
+    node's consumers, filled from the output back so that inputs sit near what they feed."""
+    count = len(run.nodes)
+    consumers: list[list[int]] = [[] for _ in range(count)]
+    for edge in run.edges:
+        consumers[edge.source].append(edge.target)
+    column = list(run.depths)
+    for i in range(count - 1, -1, -1):
+        if run.nodes[i].leaf and consumers[i]:
+            column[i] = min(column[t] for t in consumers[i]) - 1
+    row = np.zeros(count)
+    for c in range(max(column), min(column) - 1, -1):
+        members = [i for i in range(count) if column[i] == c]
+        wanted = {i: float(np.mean([row[t] for t in consumers[i]])) if consumers[i] else 0.0 for i in members}
+        centre = float(np.mean(list(wanted.values())))
+        for rank, i in enumerate(sorted(members, key=lambda i: (wanted[i], i))):
+            row[i] = centre + (rank - (len(members) - 1) / 2) * ROW_GAP
+    return np.array(column, dtype=float) - min(column), row
+
+
+def _describe(run: GraphRun, step: Step, labels: GraphLabels) -> str:
+    name = node_text(run, step.node)
+    if step.phase == "forward":
+        return labels.forward_step.format(node=name, value=num(step.value))
+    if step.edge is None:
+        return labels.seed_step.format(node=name)
+    return labels.backward_step.format(node=name, upstream=num(step.upstream), local=num(step.local),
+                                       product=num(step.value), total=num(step.total))
+
+
+def _state_after(run: GraphRun, k: int) -> tuple[list[str], list[str], list[str]]:
+    """Edge value texts, edge gradient texts and node gradient texts once the first k steps are done."""
+    known = [False] * len(run.nodes)
+    forward = [""] * len(run.edges)
+    backward = [""] * len(run.edges)
+    totals = [""] * len(run.nodes)
+    shown = _shows_total(run)
+    for step in run.steps[:k]:
+        if step.phase == "forward":
+            known[step.node] = True
+            continue
+        if step.edge is not None:
+            backward[step.edge] = num(step.value)
+        if shown[step.node]:
+            totals[step.node] = num(step.total)
+    for j, edge in enumerate(run.edges):
+        if known[edge.source]:
+            forward[j] = num(run.values[edge.source])
+    return forward, backward, totals
+
+
+def _shows_total(run: GraphRun) -> list[bool]:
+    """Nodes whose own gradient is written beside them: variables, the output, and any node with
+    several consumers (its gradient is the sum of what they send back)."""
+    fan_out = np.bincount([e.source for e in run.edges], minlength=len(run.nodes))
+    return [n.op == "var" or i == run.output or fan_out[i] > 1 for i, n in enumerate(run.nodes)]
+
+
+def _text_trace(x: np.ndarray, y: np.ndarray, text: list[str], position: str, color: str, size: int,
+                name: str = "", legend: bool = False) -> dict:
+    return {"type": "scatter", "x": x.tolist(), "y": y.tolist(), "mode": "text", "text": text,
+            "textposition": position, "textfont": {"color": color, "size": size}, "hoverinfo": "skip",
+            "name": name, "showlegend": legend, "cliponaxis": False}
+
+
+def graph_figure(run: GraphRun, labels: GraphLabels, presentation: bool = False) -> go.Figure:
+    """The graph of ``run`` with one frame per step of its trace (frame k: the first k steps done)."""
+    x, y = layout_positions(run)
+    size = theme.font_size(presentation)
+    src = np.array([e.source for e in run.edges], dtype=int)
+    dst = np.array([e.target for e in run.edges], dtype=int)
+    mid_x, mid_y = (x[src] + x[dst]) / 2, (y[src] + y[dst]) / 2
+    lines_x = np.column_stack([x[src], x[dst], np.full(len(src), np.nan)]).ravel()
+    lines_y = np.column_stack([y[src], y[dst], np.full(len(src), np.nan)]).ravel()
+    ops = [i for i, n in enumerate(run.nodes) if not n.leaf]
+    leaves = [i for i, n in enumerate(run.nodes) if n.leaf]
+    marker = 50 if presentation else 40
+    data = [
+        {"type": "scatter", "x": theme.rounded(lines_x, 4), "y": theme.rounded(lines_y, 4), "mode": "lines",
+         "line": {"color": "#888", "width": theme.line_width(presentation) * 0.8}, "hoverinfo": "skip",
+         "showlegend": False},
+        {"type": "scatter", "x": x[ops].tolist(), "y": y[ops].tolist(), "mode": "markers+text",
+         "text": [node_text(run, i) for i in ops], "textposition": "middle center",
+         "textfont": {"size": size + 2, "color": "#222"}, "hoverinfo": "skip", "showlegend": False,
+         "marker": {"size": marker, "color": "white", "line": {"color": "#222", "width": 2}}},
+        {"type": "scatter", "x": x[leaves].tolist(), "y": y[leaves].tolist(), "mode": "markers+text",
+         "text": [node_text(run, i) for i in leaves], "textposition": "middle left",
+         "textfont": {"size": size + 1, "color": "#222"}, "hoverinfo": "skip", "showlegend": False,
+         "marker": {"size": marker * 0.35, "symbol": "square", "color": "#222"}},
+    ]
+    moving = _moving_traces(run, x, y, mid_x, mid_y, len(run.steps), labels, size)
+    first_moving = len(data)
+    data += moving
+    frames = []
+    for k in range(len(run.steps) + 1):
+        frames.append({"name": str(k), "traces": list(range(first_moving, len(data))),
+                       "data": _moving_traces(run, x, y, mid_x, mid_y, k, labels, size, full=False),
+                       "layout": {"title": {"text": _title(run, k, labels)}}})
+    layout = _layout(x, y, run, labels, presentation)
+    add_controls(layout, list(range(len(run.steps) + 1)), labels.animation, presentation)
+    return theme.figure(data, layout, presentation, frames=frames)
+
+
+def _moving_traces(run: GraphRun, x: np.ndarray, y: np.ndarray, mid_x: np.ndarray, mid_y: np.ndarray, k: int,
+                   labels: GraphLabels, size: int, full: bool = True) -> list[dict]:
+    """Values on edges, gradients on edges, node gradients and the ring on the current node after k steps."""
+    forward, backward, totals = _state_after(run, k)
+    current = run.steps[k - 1].node if k > 0 else run.output
+    traces = [
+        _text_trace(mid_x, mid_y, forward, "top center", FORWARD, size, labels.forward_legend, full),
+        _text_trace(mid_x, mid_y, backward, "bottom center", BACKWARD, size, labels.backward_legend, full),
+        _text_trace(x, y, totals, "bottom center", BACKWARD, size),
+        {"type": "scatter", "x": [float(x[current])], "y": [float(y[current])], "mode": "markers",
+         "marker": {"size": 60, "symbol": "circle-open", "line": {"width": 4},
+                    "color": FORWARD if k <= len(run.nodes) else BACKWARD},
+         "hoverinfo": "skip", "showlegend": False, "visible": k > 0},
+    ]
+    if full:
+        return traces
+    return [{key: value for key, value in trace.items() if key in ("x", "y", "text", "marker", "visible")}
+            for trace in traces]
+
+
+def _title(run: GraphRun, k: int, labels: GraphLabels) -> str:
+    if k == 0:
+        return labels.start
+    return f"{k}/{len(run.steps)} · {_describe(run, run.steps[k - 1], labels)}"
+
+
+def _layout(x: np.ndarray, y: np.ndarray, run: GraphRun, labels: GraphLabels, presentation: bool) -> dict:
+    rows = float(np.max(y) - np.min(y)) if len(y) else 0.0
+    hidden = {"visible": False, "showgrid": False, "zeroline": False}
+    return {
+        "title": {"text": _title(run, len(run.steps), labels)},
+        "xaxis": {**hidden, "range": [-0.9, float(np.max(x)) + 0.5]},
+        "yaxis": {**hidden, "range": [float(np.max(y)) + 0.7, float(np.min(y)) - 0.7]},
+        "height": int(max(theme.height(presentation) - 80, 150 + (rows + 1.4) * (110 if presentation else 85))),
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        "margin": {"t": 110 if presentation else 90, "l": 20, "r": 20},
+    }
