@@ -17,8 +17,8 @@ from nnviz.ui.tables import table
 PAGE = "backprop"
 DEFAULT_FORMULA = "x*y + sin(x*y)"
 DEFAULT_POINT = (1.0, 0.5, -1.0)
-PRICES = {"apple": (0.0, 500.0, 10.0), "apple_num": (0.0, 10.0, 1.0), "orange": (0.0, 500.0, 10.0),
-          "orange_num": (0.0, 10.0, 1.0), "tax": (0.5, 2.0, 0.05)}
+PRICES = {"apple": (0.0, 500.0, 10.0, "%d"), "apple_num": (0.0, 10.0, 1.0, "%d"), "orange": (0.0, 500.0, 10.0, "%d"),
+          "orange_num": (0.0, 10.0, 1.0, "%d"), "tax": (0.5, 2.0, 0.05, "%.2f")}
 
 
 def s(key: str, **values: object) -> str:
@@ -45,9 +45,9 @@ def graph_chart(run: lesson.GraphRun, alt: str, settings: dict) -> None:
 def shopping_panel() -> None:
     columns = st.columns(len(PRICES))
     values = []
-    for column, (key, (low, high, step)), default in zip(columns, PRICES.items(), lesson.SHOPPING_DEFAULTS):
+    for column, (key, (low, high, step, fmt)), default in zip(columns, PRICES.items(), lesson.SHOPPING_DEFAULTS):
         with column:
-            values.append(w.slider(key, s(f"shop_{key}"), low, high, default, step=step))
+            values.append(w.slider(key, s(f"shop_{key}"), low, high, default, step=step, fmt=fmt))
     run = lesson.shopping(*values)
     graph_chart(run, alt=s("alt_shopping", total=f"{run.result:.6g}"), settings=dict(zip(PRICES, values)))
     total, by_layers = lesson.shopping_by_layers(*values)
@@ -96,7 +96,42 @@ def formula_panel() -> None:
     show_code(graph_from_expression, Graph.backward, Graph.send_back)
 
 
+def latex_row(items: list[lesson.Named]) -> None:
+    columns = st.columns(len(items))
+    for column, item in zip(columns, items):
+        column.latex(figs.latex_matrix(item.name, item.value))
+
+
+def layers_panel() -> None:
+    cols = st.columns([3, 1, 1])
+    with cols[0]:
+        kind = w.choice("layer", s("layer"), list(lesson.LAYERS), "affine", format_func=lambda k: s(f"layer_{k}"),
+                        kind="segmented")
+    with cols[1]:
+        batch = int(w.slider("n", s("batch"), 1, 4, 2, step=1, help=s("batch_help")))
+    with cols[2]:
+        seed = int(w.slider("seed", s("seed"), 0, 20, 0, step=1))
+    db_is_one = kind == "affine" and w.toggle("db1", s("db_is_one"), help=s("db_is_one_help"))
+    example = lesson.layer_example(kind, batch, seed, db_is_one)
+    forward, backward = lesson.LAYER_RULES[kind]
+    st.latex(forward)
+    st.latex(backward)
+    st.markdown(s(f"layer_note_{kind}"))
+    st.markdown(f"**{s('forward_heading')}**")
+    latex_row([*example.inputs, example.output])
+    st.markdown(f"**{s('backward_heading')}**")
+    latex_row([example.upstream, *example.grads])
+    table({
+        s("col_array"): [f"∂L/∂{item.name}" for item in example.inputs],
+        s("col_shape"): [" × ".join(str(n) for n in item.value.shape) for item in example.inputs],
+        s("col_error"): list(example.errors()),
+    }, formats={s("col_error"): "%.2e"})
+    if db_is_one:
+        st.error(s("db_is_one_result"), icon=":material/bug_report:")
+    show_code(lesson.layer_pass, lesson.layer_example)
+
+
 page_header(PAGE)
-PANELS = {"shopping": shopping_panel, "formula": formula_panel}
+PANELS = {"shopping": shopping_panel, "formula": formula_panel, "layers": layers_panel}
 view = w.choice("view", s("view"), list(PANELS), "shopping", format_func=lambda v: s(f"view_{v}"), kind="segmented")
 PANELS[view]()

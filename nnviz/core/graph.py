@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ast
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -265,18 +265,27 @@ def _evaluate(node: Node, computed: list[Scalar], values: Mapping[str, float]) -
 
 
 class _Builder:
-    """Nodes from a checked syntax tree; equal sub-trees become one node, variable-free ones a constant."""
+    """Nodes from a checked syntax tree. Equal sub-trees with a variable become one node (compared by
+    structure, constants by value); each constant stays where it is typed, so a 2 used twice is not
+    drawn as one node feeding two places; a variable-free sub-tree is folded into a constant."""
 
     def __init__(self, variables: tuple[str, ...]) -> None:
         self.variables = variables
         self.nodes: list[Node] = []
-        self.index: dict[Node, int] = {}
+        self.keys: list[Hashable] = []
+        self.index: dict[Hashable, int] = {}
 
     def add(self, node: Node) -> int:
-        if node not in self.index:
-            self.index[node] = len(self.nodes)
-            self.nodes.append(node)
-        return self.index[node]
+        if node.op == "const":
+            key: Hashable = ("const", node.name, node.value)
+        else:
+            key = (node.op, node.name, tuple(self.keys[i] for i in node.inputs))
+            if key in self.index:
+                return self.index[key]
+            self.index[key] = len(self.nodes)
+        self.nodes.append(node)
+        self.keys.append(key)
+        return len(self.nodes) - 1
 
     def operation(self, op: str, inputs: tuple[int, ...]) -> int:
         if op not in RULES:

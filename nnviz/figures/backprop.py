@@ -20,7 +20,7 @@ from nnviz.lessons.backprop import GraphRun
 
 FORWARD = theme.OKABE_ITO[0]
 BACKWARD = theme.OKABE_ITO[1]
-SYMBOLS = {"add": "+", "sub": "−", "mul": "×", "div": "÷", "pow": "^", "neg": "−x", "log": "ln"}
+SYMBOLS = {"add": "+", "sub": "−", "mul": "×", "div": "÷", "pow": "^", "neg": "−", "log": "ln", "sigmoid": "σ"}
 ROW_GAP = 1.0
 
 
@@ -66,6 +66,31 @@ def layout_positions(run: GraphRun) -> tuple[np.ndarray, np.ndarray]:
         for rank, i in enumerate(sorted(members, key=lambda i: (wanted[i], i))):
             row[i] = centre + (rank - (len(members) - 1) / 2) * ROW_GAP
     return np.array(column, dtype=float) - min(column), row
+
+
+def node_size(presentation: bool) -> int:
+    """Diameter in pixels of an operation's circle: room for "sigmoid" at the figure's font size."""
+    return 62 if presentation else 46
+
+
+def edge_paths(run: GraphRun, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Polylines of every edge (NaN between edges) and the middle of each, where its numbers go.
+
+    An edge that skips a column would run straight through the nodes between, so it arches
+    upward instead (a quadratic Bézier curve).
+    """
+    t = np.linspace(0, 1, 9)[:, None]
+    xs, ys, mid_x, mid_y = [], [], [], []
+    for edge in run.edges:
+        (x0, y0), (x1, y1) = (x[edge.source], y[edge.source]), (x[edge.target], y[edge.target])
+        bend = 0.45 * ROW_GAP * np.sqrt(max(x1 - x0 - 1, 0))
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2 - bend * 2
+        curve = (1 - t) ** 2 * np.array([x0, y0]) + 2 * t * (1 - t) * np.array([cx, cy]) + t**2 * np.array([x1, y1])
+        xs += [*curve[:, 0], np.nan]
+        ys += [*curve[:, 1], np.nan]
+        mid_x.append(curve[4, 0])
+        mid_y.append(curve[4, 1])
+    return np.array(xs), np.array(ys), np.array(mid_x), np.array(mid_y)
 
 
 def _describe(run: GraphRun, step: Step, labels: GraphLabels) -> str:
@@ -117,14 +142,10 @@ def graph_figure(run: GraphRun, labels: GraphLabels, presentation: bool = False)
     """The graph of ``run`` with one frame per step of its trace (frame k: the first k steps done)."""
     x, y = layout_positions(run)
     size = theme.font_size(presentation)
-    src = np.array([e.source for e in run.edges], dtype=int)
-    dst = np.array([e.target for e in run.edges], dtype=int)
-    mid_x, mid_y = (x[src] + x[dst]) / 2, (y[src] + y[dst]) / 2
-    lines_x = np.column_stack([x[src], x[dst], np.full(len(src), np.nan)]).ravel()
-    lines_y = np.column_stack([y[src], y[dst], np.full(len(src), np.nan)]).ravel()
+    lines_x, lines_y, mid_x, mid_y = edge_paths(run, x, y)
     ops = [i for i, n in enumerate(run.nodes) if not n.leaf]
     leaves = [i for i, n in enumerate(run.nodes) if n.leaf]
-    marker = 50 if presentation else 40
+    marker = node_size(presentation)
     data = [
         {"type": "scatter", "x": theme.rounded(lines_x, 4), "y": theme.rounded(lines_y, 4), "mode": "lines",
          "line": {"color": "#888", "width": theme.line_width(presentation) * 0.8}, "hoverinfo": "skip",
@@ -132,36 +153,38 @@ def graph_figure(run: GraphRun, labels: GraphLabels, presentation: bool = False)
         {"type": "scatter", "x": x[ops].tolist(), "y": y[ops].tolist(), "mode": "markers+text",
          "text": [node_text(run, i) for i in ops], "textposition": "middle center",
          "textfont": {"size": size + 2, "color": "#222"}, "hoverinfo": "skip", "showlegend": False,
-         "marker": {"size": marker, "color": "white", "line": {"color": "#222", "width": 2}}},
+         "marker": {"size": marker, "symbol": "circle", "color": "white", "line": {"color": "#222", "width": 2}}},
         {"type": "scatter", "x": x[leaves].tolist(), "y": y[leaves].tolist(), "mode": "markers+text",
          "text": [node_text(run, i) for i in leaves], "textposition": "middle left",
          "textfont": {"size": size + 1, "color": "#222"}, "hoverinfo": "skip", "showlegend": False,
          "marker": {"size": marker * 0.35, "symbol": "square", "color": "#222"}},
     ]
-    moving = _moving_traces(run, x, y, mid_x, mid_y, len(run.steps), labels, size)
+    moving = _moving_traces(run, x, y, mid_x, mid_y, len(run.steps), labels, presentation)
     first_moving = len(data)
     data += moving
     frames = []
     for k in range(len(run.steps) + 1):
         frames.append({"name": str(k), "traces": list(range(first_moving, len(data))),
-                       "data": _moving_traces(run, x, y, mid_x, mid_y, k, labels, size, full=False),
+                       "data": _moving_traces(run, x, y, mid_x, mid_y, k, labels, presentation, full=False),
                        "layout": {"title": {"text": _title(run, k, labels)}}})
-    layout = _layout(x, y, run, labels, presentation)
+    layout = _layout(x, np.concatenate([y, lines_y[np.isfinite(lines_y)]]), run, labels, presentation)
     add_controls(layout, list(range(len(run.steps) + 1)), labels.animation, presentation)
     return theme.figure(data, layout, presentation, frames=frames)
 
 
 def _moving_traces(run: GraphRun, x: np.ndarray, y: np.ndarray, mid_x: np.ndarray, mid_y: np.ndarray, k: int,
-                   labels: GraphLabels, size: int, full: bool = True) -> list[dict]:
+                   labels: GraphLabels, presentation: bool, full: bool = True) -> list[dict]:
     """Values on edges, gradients on edges, node gradients and the ring on the current node after k steps."""
     forward, backward, totals = _state_after(run, k)
+    size = theme.font_size(presentation)
     current = run.steps[k - 1].node if k > 0 else run.output
     traces = [
         _text_trace(mid_x, mid_y, forward, "top center", FORWARD, size, labels.forward_legend, full),
         _text_trace(mid_x, mid_y, backward, "bottom center", BACKWARD, size, labels.backward_legend, full),
-        _text_trace(x, y, totals, "bottom center", BACKWARD, size),
+        {**_text_trace(x, y, totals, "bottom center", BACKWARD, size), "mode": "markers+text",
+         "marker": {"size": node_size(presentation), "opacity": 0}},
         {"type": "scatter", "x": [float(x[current])], "y": [float(y[current])], "mode": "markers",
-         "marker": {"size": 60, "symbol": "circle-open", "line": {"width": 4},
+         "marker": {"size": node_size(presentation) + 16, "symbol": "circle-open", "line": {"width": 4},
                     "color": FORWARD if k <= len(run.nodes) else BACKWARD},
          "hoverinfo": "skip", "showlegend": False, "visible": k > 0},
     ]
@@ -183,8 +206,16 @@ def _layout(x: np.ndarray, y: np.ndarray, run: GraphRun, labels: GraphLabels, pr
     return {
         "title": {"text": _title(run, len(run.steps), labels)},
         "xaxis": {**hidden, "range": [-0.9, float(np.max(x)) + 0.5]},
-        "yaxis": {**hidden, "range": [float(np.max(y)) + 0.7, float(np.min(y)) - 0.7]},
+        "yaxis": {**hidden, "range": [float(np.max(y)) + 0.7, float(np.min(y)) - 0.9]},
         "height": int(max(theme.height(presentation) - 80, 150 + (rows + 1.4) * (110 if presentation else 85))),
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
         "margin": {"t": 110 if presentation else 90, "l": 20, "r": 20},
     }
+
+
+def latex_matrix(name: str, value: np.ndarray, digits: int = 3) -> str:
+    """``name`` (its shape underneath) = the array as a LaTeX matrix, a vector as one row, numbers by ``num``."""
+    array = np.atleast_2d(np.asarray(value, dtype=float))
+    rows = r" \\ ".join(" & ".join(num(v, digits).replace("−", "-") for v in row) for row in array)
+    shape = r"\times".join(str(n) for n in np.shape(value)) or "1"
+    return rf"\underset{{{shape}}}{{{name}}} = \begin{{bmatrix}} {rows} \end{{bmatrix}}"

@@ -13,7 +13,9 @@ import numpy as np
 
 from nnviz.core.expr import parse
 from nnviz.core.graph import Edge, Node, Step, graph_from_expression
-from nnviz.core.layers import AddLayer, MulLayer
+from nnviz.core.gradient import numerical_gradient
+from nnviz.core.layers import Affine, AddLayer, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
+from nnviz.lessons.frozen import read_only
 
 SHOPPING = "(apple*apple_num + orange*orange_num)*tax"
 SHOPPING_VARIABLES = ("apple", "apple_num", "orange", "orange_num", "tax")
@@ -128,3 +130,111 @@ def first_backward_step(run: GraphRun) -> int:
 def edge_values(run: GraphRun) -> np.ndarray:
     """The value carried forward along each edge: its source node's value."""
     return np.array([run.values[e.source] for e in run.edges])
+
+
+LAYERS = ("mul", "add", "relu", "sigmoid", "affine", "softmax")
+LAYER_RULES: dict[str, tuple[str, str]] = {
+    "mul": (r"\text{out} = x \odot y",
+            r"\frac{\partial L}{\partial x} = \text{dout} \odot y,\quad \frac{\partial L}{\partial y} = \text{dout} \odot x"),
+    "add": (r"\text{out} = x + y", r"\frac{\partial L}{\partial x} = \frac{\partial L}{\partial y} = \text{dout}"),
+    "relu": (r"y = \max(0, x)", r"\frac{\partial L}{\partial x} = \text{dout} \odot [x > 0]"),
+    "sigmoid": (r"y = \frac{1}{1 + e^{-x}}", r"\frac{\partial L}{\partial x} = \text{dout} \odot y \odot (1 - y)"),
+    "affine": (r"Y = X W + b",
+               r"\frac{\partial L}{\partial X} = \frac{\partial L}{\partial Y} W^{\top},\quad "
+               r"\frac{\partial L}{\partial W} = X^{\top} \frac{\partial L}{\partial Y},\quad "
+               r"\frac{\partial L}{\partial b} = \sum_{n=1}^{N} \frac{\partial L}{\partial Y_{n}}"),
+    "softmax": (r"y = \operatorname{softmax}(a),\quad L = -\frac{1}{N} \sum_{n} \sum_{k} t_{nk} \log y_{nk}",
+                r"\frac{\partial L}{\partial a} = \frac{y - t}{N}"),
+}
+"""Each layer's forward and backward rule in LaTeX, as the page prints them."""
+
+
+@dataclass(frozen=True)
+class Named:
+    """An array with the name the page prints it under (LaTeX)."""
+
+    name: str
+    value: np.ndarray
+
+
+@dataclass(frozen=True)
+class LayerExample:
+    """One layer on a small batch: its inputs, output and upstream gradient, backprop's gradients and
+    the central differences of L = Σ out ⊙ dout (or of the loss itself for softmax-with-loss)."""
+
+    kind: str
+    inputs: tuple[Named, ...]
+    output: Named
+    upstream: Named | None
+    grads: tuple[Named, ...]
+    numeric: tuple[np.ndarray, ...]
+
+    def errors(self) -> tuple[float, ...]:
+        """max |backprop − numeric| for each gradient."""
+        return tuple(float(np.max(np.abs(g.value - n))) for g, n in zip(self.grads, self.numeric))
+
+
+def _small(rng: np.random.Generator, *shape: int) -> np.ndarray:
+    """Values with one decimal, never exactly 0 (ReLU's kink would make the check disagree)."""
+    x = np.round(rng.normal(size=shape), 1)
+    return np.where(x == 0, 0.1, x)
+
+
+def _layer_arrays(kind: str, batch: int, seed: int) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The layer's inputs by name and the upstream gradient (for softmax: the one-hot labels)."""
+    rng = np.random.default_rng(seed)
+    if kind in ("mul", "add"):
+        return {"x": _small(rng, batch, 3), "y": _small(rng, batch, 3)}, _small(rng, batch, 3)
+    if kind in ("relu", "sigmoid"):
+        return {"x": _small(rng, batch, 4)}, _small(rng, batch, 4)
+    if kind == "affine":
+        return {"X": _small(rng, batch, 2), "W": _small(rng, 2, 3), "b": _small(rng, 3)}, _small(rng, batch, 3)
+    return {"a": _small(rng, batch, 3) * 2}, np.eye(3)[rng.integers(0, 3, size=batch)]
+
+
+def layer_pass(kind: str, arrays: dict[str, np.ndarray], dout: np.ndarray,
+               db_is_one: bool = False) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+    """Forward and backward through the core layer ``kind``: its output and the gradients of its inputs.
+
+    ``db_is_one`` replaces the Affine bias gradient by the notes' wrong ∂L/∂b = 1.
+    """
+    if kind in ("mul", "add"):
+        layer = MulLayer() if kind == "mul" else AddLayer()
+        out = layer.forward(arrays["x"], arrays["y"])
+        return np.asarray(out), tuple(np.asarray(g) for g in layer.backward(dout))
+    if kind in ("relu", "sigmoid"):
+        layer = Relu() if kind == "relu" else Sigmoid()
+        return layer.forward(arrays["x"]), (layer.backward(dout),)
+    if kind == "affine":
+        affine = Affine(arrays["W"], arrays["b"])
+        out = affine.forward(arrays["X"])
+        dx = affine.backward(dout)
+        db = np.ones_like(affine.db) if db_is_one else affine.db
+        return out, (dx, affine.dW, db)
+    loss = SoftmaxWithLoss()
+    value = loss.forward(arrays["a"], dout)
+    return np.array(value), (loss.backward(1.0),)
+
+
+def _objective(kind: str, arrays: dict[str, np.ndarray], dout: np.ndarray) -> float:
+    out, _ = layer_pass(kind, arrays, dout)
+    return float(out) if kind == "softmax" else float(np.sum(out * dout))
+
+
+@lru_cache(maxsize=128)
+def layer_example(kind: str, batch: int, seed: int, db_is_one: bool = False) -> LayerExample:
+    """``kind`` (one of LAYERS) on a batch of ``batch`` rows drawn with ``seed``, checked numerically."""
+    arrays, dout = _layer_arrays(kind, batch, seed)
+    out, grads = layer_pass(kind, arrays, dout, db_is_one)
+    numeric = []
+    for name in arrays:
+        def scalar(value: np.ndarray, name: str = name) -> float:
+            return _objective(kind, {**arrays, name: value}, dout)
+        numeric.append(numerical_gradient(scalar, arrays[name], h=CENTRAL_H))
+    inputs = tuple(Named(n, v) for n, v in arrays.items())
+    grad_names = [rf"\partial L / \partial {n}" for n in arrays]
+    upstream = Named("t", dout) if kind == "softmax" else Named(r"\text{dout}", dout)
+    output = Named("L" if kind == "softmax" else ("Y" if kind == "affine" else "out"), out)
+    example = LayerExample(kind, inputs, output, upstream, tuple(Named(n, g) for n, g in zip(grad_names, grads)),
+                           tuple(numeric))
+    return read_only(example)

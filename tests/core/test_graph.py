@@ -219,3 +219,11 @@ def test_depths_lay_leaves_left_and_the_output_right() -> None:
     depths = graph.depths()
     assert max(depths) == depths[graph.output] == 3
     assert all(depths[i] == 0 for i, n in enumerate(graph.nodes) if n.leaf and n.op == "var")
+
+
+def test_sub_expressions_with_constants_are_shared_but_each_constant_stays_where_typed() -> None:
+    graph = graph_from_expression("sin(2*x) + cos(2*x) + x**2", ("x",))
+    assert sum(n.op == "mul" for n in graph.nodes) == 1, "2*x typed twice is one node"
+    assert sum(n.op == "const" and n.value == 2 for n in graph.nodes) == 2, "the 2 of 2*x and the 2 of x**2"
+    graph.forward({"x": 0.4})
+    assert graph.backward().variables["x"] == pytest.approx(2 * math.cos(0.8) - 2 * math.sin(0.8) + 0.8)
