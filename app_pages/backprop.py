@@ -121,8 +121,12 @@ def layers_panel() -> None:
     latex_row([*example.inputs, example.output])
     st.markdown(f"**{s('backward_heading')}**")
     latex_row([example.upstream, *example.grads])
+    names = [f"∂L/∂{item.name}" for item in example.inputs]
+    fig = figs.check_figure(names, list(example.errors()), labels(figs.CheckLabels, PAGE, title=s("check_title")),
+                            presentation=presentation())
+    chart(fig, PAGE, alt=s("alt_check", layer=s(f"layer_{kind}")), settings={"layer": kind, "n": batch})
     table({
-        s("col_array"): [f"∂L/∂{item.name}" for item in example.inputs],
+        s("col_array"): names,
         s("col_shape"): [" × ".join(str(n) for n in item.value.shape) for item in example.inputs],
         s("col_error"): list(example.errors()),
     }, formats={s("col_error"): "%.2e"})

@@ -21,7 +21,7 @@ VIEWS: list[tuple[str, str, int]] = [
     ("gradients-examples", "gradients?view=examples", 1),
     ("backprop", "backprop", 1),
     ("backprop-formula", "backprop?view=formula", 1),
-    ("backprop-layers", "backprop?view=layers", 0),
+    ("backprop-layers", "backprop?view=layers", 1),
     ("descent", "descent", 1),
     ("descent-2d", "descent?view=2d", 1),
     ("descent-reg", "descent?view=reg", 1),

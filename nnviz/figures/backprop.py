@@ -219,3 +219,29 @@ def latex_matrix(name: str, value: np.ndarray, digits: int = 3) -> str:
     rows = r" \\ ".join(" & ".join(num(v, digits).replace("−", "-") for v in row) for row in array)
     shape = r"\times".join(str(n) for n in np.shape(value)) or "1"
     return rf"\underset{{{shape}}}{{{name}}} = \begin{{bmatrix}} {rows} \end{{bmatrix}}"
+
+
+@dataclass(frozen=True)
+class CheckLabels:
+    title: str
+    axis: str  # the y axis: max |backprop − numeric|
+
+
+CHECK_FLOOR = 1e-17
+"""Errors below this (exact zeros included) are drawn at it: a log axis has no zero."""
+
+
+def check_figure(names: list[str], errors: list[float], labels: CheckLabels, presentation: bool = False) -> go.Figure:
+    """max |backprop − central difference| per gradient array, on a log axis: tiny means right."""
+    shown = np.clip(np.asarray(errors, dtype=float), CHECK_FLOOR, None)
+    colors = [BACKWARD if e > 1e-4 else theme.OKABE_ITO[2] for e in shown]
+    data = [{"type": "bar", "x": names, "y": shown.tolist(), "text": [num(e, 2) for e in errors],
+             "textposition": "outside", "cliponaxis": False, "showlegend": False,
+             "marker": {"color": colors, "pattern": {"shape": ["x" if e > 1e-4 else "" for e in shown]}}}]
+    top = max(float(np.log10(shown.max())) + 1.5, 1.0)
+    layout = {
+        "title": {"text": labels.title},
+        "yaxis": {"title": {"text": labels.axis}, "type": "log", "exponentformat": "power", "range": [-17, top]},
+        "height": theme.height(presentation) - 90, "bargap": 0.5,
+    }
+    return theme.figure(data, layout, presentation)

@@ -1,0 +1,100 @@
+"""The Backpropagation lesson: the shopping graph two ways, the three-way gradient check with its
+verdicts, and every layer example against finite differences (and the notes' wrong bias gradient)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from nnviz.lessons import backprop as lesson
+
+GOLDEN = {"apple": 2.2, "apple_num": 110, "orange": 3.3, "orange_num": 165, "tax": 650}
+
+
+def test_shopping_graph_and_book_layers_give_the_golden_numbers() -> None:
+    run = lesson.shopping(*lesson.SHOPPING_DEFAULTS)
+    total, by_layers = lesson.shopping_by_layers(*lesson.SHOPPING_DEFAULTS)
+    assert run.result == pytest.approx(715, abs=1e-9) and total == pytest.approx(715, abs=1e-9)
+    assert dict(run.variable_gradients) == pytest.approx(GOLDEN, abs=1e-9)
+    assert by_layers == pytest.approx(GOLDEN, abs=1e-9)
+
+
+@pytest.mark.parametrize("values", [(120.0, 4.0, 90.0, 1.0, 1.25), (0.0, 0.0, 10.0, 7.0, 0.5)])
+def test_shopping_gradients_follow_the_closed_form(values: tuple[float, ...]) -> None:
+    """total = (a·n + o·m)·t: ∂/∂a = n·t, ∂/∂n = a·t, ∂/∂o = m·t, ∂/∂m = o·t, ∂/∂t = a·n + o·m."""
+    a, n, o, m, tax = values
+    grads = dict(lesson.shopping(*values).variable_gradients)
+    assert grads == pytest.approx({"apple": n * tax, "apple_num": a * tax, "orange": m * tax, "orange_num": o * tax,
+                                   "tax": a * n + o * m})
+    assert lesson.shopping_by_layers(*values)[1] == pytest.approx(grads)
+
+
+def test_gradient_check_agrees_on_a_smooth_formula() -> None:
+    checks = lesson.check_gradients("x*y + sin(x*y) + exp(z)", lesson.FORMULA_VARIABLES, (0.3, -1.2, 0.5))
+    assert [c.variable for c in checks] == ["x", "y", "z"]
+    assert all(c.verdict == "agree" for c in checks)
+    assert checks[2].backprop == pytest.approx(np.exp(0.5), rel=1e-12)
+
+
+def test_gradient_check_lists_only_used_variables() -> None:
+    checks = lesson.check_gradients("x**2", lesson.FORMULA_VARIABLES, (1.5, 0.0, 0.0))
+    assert [(c.variable, c.backprop) for c in checks] == [("x", 3.0)]
+
+
+@pytest.mark.parametrize(("text", "point", "verdict"), [
+    ("relu(x)", (0.0, 0.0, 0.0), "kink"),
+    ("abs(x - y)", (0.5, 0.5, 0.0), "agree"),  # a kink, but sign(0) = 0 is also the two slopes' average
+    ("max(x, y)", (1.0, 1.0, 0.0), "kink"),
+    ("log(x)", (-1.0, 0.0, 0.0), "undefined"),
+    ("relu(x)", (0.25, 0.0, 0.0), "agree"),
+])
+def test_gradient_check_says_where_and_why_it_disagrees(text: str, point: tuple, verdict: str) -> None:
+    checks = lesson.check_gradients(text, lesson.FORMULA_VARIABLES, point)
+    assert checks[0].verdict == verdict
+
+
+def test_at_relus_kink_the_three_methods_give_three_conventions() -> None:
+    (check,) = lesson.check_gradients("relu(x)", lesson.FORMULA_VARIABLES, (0.0, 0.0, 0.0))
+    assert (check.backprop, check.symbolic) == (0.0, 0.0)
+    assert check.numeric == pytest.approx(0.5), "the central difference averages the two slopes"
+
+
+@pytest.mark.parametrize("kind", lesson.LAYERS)
+@pytest.mark.parametrize("batch", [1, 3])
+def test_every_layer_example_passes_its_gradient_check(kind: str, batch: int) -> None:
+    example = lesson.layer_example(kind, batch, 4)
+    tolerance = 2e-5 if kind == "softmax" else 1e-8  # the loss has δ = 1e-7 inside its log: ≈ δ/y
+    assert max(example.errors()) < tolerance
+    for item, grad in zip(example.inputs, example.grads):
+        assert grad.value.shape == item.value.shape
+
+
+def test_affine_example_against_pytorch_autograd() -> None:
+    example = lesson.layer_example("affine", 3, 2)
+    x, w, b = (torch.tensor(item.value, requires_grad=True) for item in example.inputs)
+    dout = torch.tensor(example.upstream.value)
+    ((x @ w + b) * dout).sum().backward()
+    for ours, theirs in zip(example.grads, (x, w, b)):
+        np.testing.assert_allclose(ours.value, theirs.grad.numpy(), atol=1e-12)
+    np.testing.assert_allclose(example.grads[2].value, example.upstream.value.sum(axis=0))
+
+
+def test_softmax_with_loss_example_is_y_minus_t_over_n() -> None:
+    example = lesson.layer_example("softmax", 4, 1)
+    a, t = example.inputs[0].value, example.upstream.value
+    y = torch.softmax(torch.tensor(a), dim=1).numpy()
+    np.testing.assert_allclose(example.grads[0].value, (y - t) / 4, atol=1e-12)
+
+
+def test_the_notes_bias_gradient_fails_the_check() -> None:
+    right = lesson.layer_example("affine", 2, 0)
+    wrong = lesson.layer_example("affine", 2, 0, db_is_one=True)
+    assert right.errors()[2] < 1e-8 and wrong.errors()[2] > 0.1
+    assert wrong.errors()[:2] == right.errors()[:2]
+
+
+def test_results_are_read_only() -> None:
+    example = lesson.layer_example("relu", 2, 0)
+    with pytest.raises(ValueError):
+        example.grads[0].value[0, 0] = 1.0
