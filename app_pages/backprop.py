@@ -135,7 +135,39 @@ def layers_panel() -> None:
     show_code(lesson.layer_pass, lesson.layer_example)
 
 
+def hand_controls() -> dict[str, float]:
+    """Sliders for the inputs, targets and rate (first row) and the eight weights and two biases."""
+    values = {}
+    rows = (("i1", "i2", "t1", "t2", "eta"), (*lesson.WEIGHTS[:4], "b1"), (*lesson.WEIGHTS[4:], "b2"))
+    for row in rows:
+        for column, key in zip(st.columns(len(row)), row):
+            high = 2.0 if key == "eta" else 1.0
+            with column:
+                label = "η" if key == "eta" else key
+                values[key] = w.slider(key, label, 0.0 if key in ("eta", "t1", "t2") else -1.0, high,
+                                       lesson.HAND_DEFAULTS[key], step=0.01)
+    return values
+
+
+def network_panel() -> None:
+    st.markdown(s("network_intro"))
+    values = hand_controls()
+    net = lesson.hand_network(tuple(values.items()))
+    fig = figs.network_figure(net, values, labels(figs.NetworkLabels, PAGE, title=s("network_title")),
+                              presentation=presentation())
+    chart(fig, PAGE, alt=s("alt_network"), caption=s("caption_network"), settings=values)
+    steps = lesson.hand_steps(net)
+    table({
+        s("col_step"): [str(k + 1) for k in range(len(steps))],
+        s("col_quantity"): [name for name, _, _ in steps],
+        s("col_formula"): [formula for _, formula, _ in steps],
+        s("col_value"): [value for _, _, value in steps],
+    }, formats={s("col_value"): "%.9f"})
+    st.markdown(s("network_lesson", before=f"{net.total_error:.9f}", after=f"{net.total_after:.9f}"))
+    show_code(lesson.hand_network)
+
+
 page_header(PAGE)
-PANELS = {"shopping": shopping_panel, "formula": formula_panel, "layers": layers_panel}
+PANELS = {"shopping": shopping_panel, "formula": formula_panel, "layers": layers_panel, "network": network_panel}
 view = w.choice("view", s("view"), list(PANELS), "shopping", format_func=lambda v: s(f"view_{v}"), kind="segmented")
 PANELS[view]()

@@ -16,7 +16,7 @@ from nnviz.core.graph import Step
 from nnviz.figures import theme
 from nnviz.figures.animation import AnimationLabels, add_controls
 from nnviz.figures.format import num
-from nnviz.lessons.backprop import GraphRun
+from nnviz.lessons.backprop import GraphRun, HandNetwork
 
 FORWARD = theme.OKABE_ITO[0]
 BACKWARD = theme.OKABE_ITO[1]
@@ -244,4 +244,62 @@ def check_figure(names: list[str], errors: list[float], labels: CheckLabels, pre
         "yaxis": {"title": {"text": labels.axis}, "type": "log", "exponentformat": "power", "range": [-17, top]},
         "height": theme.height(presentation) - 90, "bargap": 0.5,
     }
+    return theme.figure(data, layout, presentation)
+
+
+@dataclass(frozen=True)
+class NetworkLabels:
+    title: str  # {error}
+    weight_legend: str
+    gradient_legend: str
+    target: str  # {t}
+
+
+NETWORK_EDGES = (("i1", "h1", "w1"), ("i2", "h1", "w2"), ("i1", "h2", "w3"), ("i2", "h2", "w4"),
+                 ("h1", "o1", "w5"), ("h2", "o1", "w6"), ("h1", "o2", "w7"), ("h2", "o2", "w8"))
+NETWORK_SPOTS = {"i1": (0, 0), "i2": (0, 1), "h1": (1, 0), "h2": (1, 1), "o1": (2, 0), "o2": (2, 1)}
+LABEL_AT = 0.3
+"""Where along an edge its weight and gradient are written: crossing edges meet at the middle."""
+
+
+def network_figure(net: HandNetwork, values: dict[str, float], labels: NetworkLabels,
+                   presentation: bool = False) -> go.Figure:
+    """The 2-2-2 network: each weight above its edge, ∂E/∂w below; out above each unit, δ below."""
+    size = theme.font_size(presentation)
+    ends = [(NETWORK_SPOTS[a], NETWORK_SPOTS[b]) for a, b, _ in NETWORK_EDGES]
+    lines_x = [c for (p, q) in ends for c in (p[0], q[0], None)]
+    lines_y = [c for (p, q) in ends for c in (p[1], q[1], None)]
+    at_x = np.array([p[0] + LABEL_AT * (q[0] - p[0]) for p, q in ends])
+    at_y = np.array([p[1] + LABEL_AT * (q[1] - p[1]) for p, q in ends])
+    names = [w for _, _, w in NETWORK_EDGES]
+    units = list(NETWORK_SPOTS)
+    unit_x = np.array([NETWORK_SPOTS[u][0] for u in units], dtype=float)
+    unit_y = np.array([NETWORK_SPOTS[u][1] for u in units], dtype=float)
+    outs = [values["i1"], values["i2"], *net.out_hidden, *net.out_output]
+    deltas = ["", "", *(f"δ {num(d)}" for d in net.delta_hidden), *(f"δ {num(d)}" for d in net.delta_output)]
+    marker = {"size": node_size(presentation), "symbol": "circle", "color": "white", "line": {"color": "#222", "width": 2}}
+    data = [
+        {"type": "scatter", "x": lines_x, "y": lines_y, "mode": "lines", "hoverinfo": "skip", "showlegend": False,
+         "line": {"color": "#888", "width": theme.line_width(presentation) * 0.8}},
+        _text_trace(at_x, at_y, [f"{w} = {num(values[w])}" for w in names], "top center", FORWARD, size,
+                    labels.weight_legend, True),
+        _text_trace(at_x, at_y, [num(net.weight_grads[w]) for w in names], "bottom center", BACKWARD, size,
+                    labels.gradient_legend, True),
+        {"type": "scatter", "x": unit_x.tolist(), "y": unit_y.tolist(), "mode": "markers+text", "text": units,
+         "textposition": "middle center", "marker": marker, "hoverinfo": "skip", "showlegend": False,
+         "textfont": {"size": size + 1}},
+        {**_text_trace(unit_x, unit_y, [num(o) for o in outs], "top center", FORWARD, size), "mode": "markers+text",
+         "marker": {"size": node_size(presentation), "opacity": 0}},
+        {**_text_trace(unit_x, unit_y, deltas, "bottom center", BACKWARD, size), "mode": "markers+text",
+         "marker": {"size": node_size(presentation), "opacity": 0}},
+        _text_trace(np.array([2.12, 2.12]), np.array([0.0, 1.0]),
+                    [labels.target.format(t=num(values["t1"])), labels.target.format(t=num(values["t2"]))],
+                    "middle right", "#222", size),
+    ]
+    hidden = {"visible": False, "showgrid": False, "zeroline": False}
+    layout = {"title": {"text": labels.title.format(error=num(net.total_error, 9))},
+              "xaxis": {**hidden, "range": [-0.25, 2.75]}, "yaxis": {**hidden, "range": [1.45, -0.45]},
+              "height": 480 if presentation else 400,
+              "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+              "margin": {"t": 110 if presentation else 90, "l": 20, "r": 20}}
     return theme.figure(data, layout, presentation)

@@ -238,3 +238,92 @@ def layer_example(kind: str, batch: int, seed: int, db_is_one: bool = False) -> 
     example = LayerExample(kind, inputs, output, upstream, tuple(Named(n, g) for n, g in zip(grad_names, grads)),
                            tuple(numeric))
     return read_only(example)
+
+
+HAND_DEFAULTS = {"i1": 0.05, "i2": 0.10, "w1": 0.15, "w2": 0.20, "w3": 0.25, "w4": 0.30, "w5": 0.40, "w6": 0.45,
+                 "w7": 0.50, "w8": 0.55, "b1": 0.35, "b2": 0.60, "t1": 0.01, "t2": 0.99, "eta": 0.5}
+"""Deck 002's 2-2-2 sigmoid network: h1 = σ(w1 i1 + w2 i2 + b1), h2 = σ(w3 i1 + w4 i2 + b1),
+o1 = σ(w5 h1 + w6 h2 + b2), o2 = σ(w7 h1 + w8 h2 + b2); E = ½ Σ (t − o)²; biases stay fixed."""
+WEIGHTS = ("w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8")
+
+
+@dataclass(frozen=True)
+class HandNetwork:
+    """Every number of one forward pass, backward pass and SGD step of the 2-2-2 network."""
+
+    net_hidden: np.ndarray  # net_h1, net_h2
+    out_hidden: np.ndarray  # out_h1, out_h2
+    net_output: np.ndarray
+    out_output: np.ndarray
+    errors: np.ndarray  # E_o1, E_o2
+    total_error: float
+    delta_output: np.ndarray  # ∂E/∂net_o = (o − t) · o(1 − o)
+    delta_hidden: np.ndarray  # ∂E/∂net_h = Σ_o δ_o w · h(1 − h)
+    weight_grads: dict[str, float]  # ∂E/∂w1 … ∂E/∂w8
+    updated: dict[str, float]  # w − η ∂E/∂w
+    total_after: float  # E after the step
+
+
+def _hand_matrices(v: dict[str, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """W1 (inputs × hidden), b1, W2 (hidden × outputs), b2 with the deck's numbering of the weights."""
+    w1 = np.array([[v["w1"], v["w3"]], [v["w2"], v["w4"]]])
+    w2 = np.array([[v["w5"], v["w7"]], [v["w6"], v["w8"]]])
+    return w1, np.full(2, v["b1"]), w2, np.full(2, v["b2"])
+
+
+def _hand_forward(v: dict[str, float]) -> tuple[list, np.ndarray, np.ndarray, float]:
+    """The four core layers (Affine, Sigmoid, Affine, Sigmoid), their net and out values and E."""
+    w1, b1, w2, b2 = _hand_matrices(v)
+    layers = [Affine(w1, b1), Sigmoid(), Affine(w2, b2), Sigmoid()]
+    x = np.array([[v["i1"], v["i2"]]])
+    values = []
+    for layer in layers:
+        x = layer.forward(x)
+        values.append(x[0])
+    target = np.array([v["t1"], v["t2"]])
+    return layers, np.array(values), target, float(0.5 * np.sum((target - x[0]) ** 2))
+
+
+@lru_cache(maxsize=256)
+def hand_network(values: tuple[tuple[str, float], ...]) -> HandNetwork:
+    """Forward, backward (the chain rule through the core layers) and one step of gradient descent.
+
+    ``values``: (name, value) pairs for every key of HAND_DEFAULTS (missing ones take the default).
+    """
+    v = {**HAND_DEFAULTS, **dict(values)}
+    layers, (net_h, out_h, net_o, out_o), target, total = _hand_forward(v)
+    d_out = (out_o - target)[None, :]  # ∂E/∂out_o for E = ½ Σ (t − o)²
+    delta_o = layers[3].backward(d_out)
+    delta_h = layers[1].backward(layers[2].backward(delta_o))
+    layers[0].backward(delta_h)
+    dw1, dw2 = layers[0].dW, layers[2].dW
+    grads = dict(zip(WEIGHTS, (dw1[0, 0], dw1[1, 0], dw1[0, 1], dw1[1, 1], dw2[0, 0], dw2[1, 0], dw2[0, 1], dw2[1, 1])))
+    grads = {k: float(g) for k, g in grads.items()}
+    updated = {k: v[k] - v["eta"] * grads[k] for k in WEIGHTS}
+    after = _hand_forward({**v, **updated})[3]
+    return read_only(HandNetwork(net_h, out_h, net_o, out_o, 0.5 * (target - out_o) ** 2, total, delta_o[0],
+                                 delta_h[0], grads, updated, after))
+
+
+def hand_steps(net: HandNetwork) -> tuple[tuple[str, str, float], ...]:
+    """Every number of the worked example in the order it is computed: (quantity, formula, value)."""
+    rows: list[tuple[str, str, float]] = []
+    for k, (a, b) in enumerate((("w1", "w2"), ("w3", "w4"))):
+        rows.append((f"net_h{k + 1}", f"{a}·i1 + {b}·i2 + b1", net.net_hidden[k]))
+        rows.append((f"out_h{k + 1}", f"σ(net_h{k + 1})", net.out_hidden[k]))
+    for k, (a, b) in enumerate((("w5", "w6"), ("w7", "w8"))):
+        rows.append((f"net_o{k + 1}", f"{a}·out_h1 + {b}·out_h2 + b2", net.net_output[k]))
+        rows.append((f"out_o{k + 1}", f"σ(net_o{k + 1})", net.out_output[k]))
+    rows += [(f"E_o{k + 1}", f"½(t{k + 1} − out_o{k + 1})²", net.errors[k]) for k in range(2)]
+    rows.append(("E_total", "E_o1 + E_o2", net.total_error))
+    rows += [(f"δ_o{k + 1}", f"(out_o{k + 1} − t{k + 1})·out_o{k + 1}(1 − out_o{k + 1})", net.delta_output[k])
+             for k in range(2)]
+    for w, (o, h) in zip(WEIGHTS[4:], ((1, 1), (1, 2), (2, 1), (2, 2))):
+        rows.append((f"∂E/∂{w}", f"δ_o{o}·out_h{h}", net.weight_grads[w]))
+    for k, (a, b) in enumerate((("w5", "w7"), ("w6", "w8"))):
+        rows.append((f"δ_h{k + 1}", f"(δ_o1·{a} + δ_o2·{b})·out_h{k + 1}(1 − out_h{k + 1})", net.delta_hidden[k]))
+    for w, (h, i) in zip(WEIGHTS[:4], ((1, 1), (1, 2), (2, 1), (2, 2))):
+        rows.append((f"∂E/∂{w}", f"δ_h{h}·i{i}", net.weight_grads[w]))
+    rows += [(f"{w}⁺", f"{w} − η·∂E/∂{w}", net.updated[w]) for w in WEIGHTS]
+    rows.append(("E_total⁺", "E_total with w⁺", net.total_after))
+    return tuple((name, formula, float(value)) for name, formula, value in rows)

@@ -113,3 +113,20 @@ def test_reset_restores_defaults() -> None:
 def test_home_has_a_card_for_the_page() -> None:
     at = open_page("app_pages/home.py")
     assert any(m.value == "### Backpropagation" for m in at.markdown)
+
+
+def test_network_by_hand_prints_the_goldens() -> None:
+    at = open_page(PAGE, view="network")
+    assert_clean(at)
+    rows = dict(zip(at.dataframe[0].value.iloc[:, 1], at.dataframe[0].value.iloc[:, 3]))
+    assert rows["E_total"] == pytest.approx(0.298371109, abs=5e-10)
+    assert rows["w5⁺"] == pytest.approx(0.35891648, abs=5e-9)
+    assert rows["w1⁺"] == pytest.approx(0.149780716, abs=5e-10)
+    assert figures(at)[0]["layout"]["title"]["text"] == "E_total = 0.298371109"
+
+
+def test_changing_a_weight_changes_the_network() -> None:
+    at = open_page(PAGE, view="network", w5="0.9", lang="zh")
+    assert_clean(at)
+    rows = dict(zip(at.dataframe[0].value.iloc[:, 1], at.dataframe[0].value.iloc[:, 3]))
+    assert rows["E_total"] != pytest.approx(0.298371109, abs=1e-6)

@@ -98,3 +98,41 @@ def test_results_are_read_only() -> None:
     example = lesson.layer_example("relu", 2, 0)
     with pytest.raises(ValueError):
         example.grads[0].value[0, 0] = 1.0
+
+
+def test_hand_network_goldens_of_deck_002() -> None:
+    net = lesson.hand_network(())
+    assert round(net.total_error, 9) == 0.298371109
+    assert round(net.updated["w5"], 8) == 0.35891648
+    assert round(net.updated["w1"], 9) == 0.149780716
+    assert net.total_after < net.total_error
+
+
+def _torch_hand(values: dict[str, float]) -> tuple[float, dict[str, float]]:
+    """The same network written out in PyTorch, differentiated by autograd."""
+    p = {k: torch.tensor(v, dtype=torch.float64, requires_grad=k in lesson.WEIGHTS) for k, v in values.items()}
+    h1 = torch.sigmoid(p["w1"] * p["i1"] + p["w2"] * p["i2"] + p["b1"])
+    h2 = torch.sigmoid(p["w3"] * p["i1"] + p["w4"] * p["i2"] + p["b1"])
+    o1 = torch.sigmoid(p["w5"] * h1 + p["w6"] * h2 + p["b2"])
+    o2 = torch.sigmoid(p["w7"] * h1 + p["w8"] * h2 + p["b2"])
+    error = 0.5 * (p["t1"] - o1) ** 2 + 0.5 * (p["t2"] - o2) ** 2
+    error.backward()
+    return float(error), {w: float(p[w].grad) for w in lesson.WEIGHTS}
+
+
+@pytest.mark.parametrize("changes", [{}, {"i1": 0.9, "w3": -0.7, "t2": 0.2}, {"b1": -1.0, "w8": 1.0, "i2": -0.4}])
+def test_hand_network_against_pytorch_autograd(changes: dict[str, float]) -> None:
+    values = {**lesson.HAND_DEFAULTS, **changes}
+    net = lesson.hand_network(tuple(changes.items()))
+    error, grads = _torch_hand(values)
+    assert net.total_error == pytest.approx(error, rel=1e-12)
+    assert net.weight_grads == pytest.approx(grads, rel=1e-10, abs=1e-15)
+    assert net.updated == pytest.approx({w: values[w] - values["eta"] * grads[w] for w in lesson.WEIGHTS})
+
+
+def test_hand_steps_list_every_number_in_order() -> None:
+    steps = lesson.hand_steps(lesson.hand_network(()))
+    names = [name for name, _, _ in steps]
+    assert names.index("E_total") < names.index("δ_o1") < names.index("δ_h1") < names.index("w1⁺")
+    assert len(steps) == 8 + 3 + 2 + 4 + 2 + 4 + 8 + 1
+    assert dict((n, v) for n, _, v in steps)["w5⁺"] == pytest.approx(0.35891648, abs=5e-9)
