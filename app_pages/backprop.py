@@ -5,6 +5,7 @@ import streamlit as st
 from nnviz.core.expr import ExpressionError
 from nnviz.core.graph import Graph, graph_from_expression
 from nnviz.core.layers import AddLayer, MulLayer
+from nnviz.data import mnist as mnist_data
 from nnviz.figures import backprop as figs
 from nnviz.lessons import backprop as lesson
 from nnviz.ui import widgets as w
@@ -167,7 +168,32 @@ def network_panel() -> None:
     show_code(lesson.hand_network)
 
 
+def check_panel() -> None:
+    st.markdown(s("check_intro"))
+    bug = w.choice("bug", s("bug"), list(lesson.BUGS), "none", format_func=lambda b: s(f"bug_{b}"), kind="segmented")
+    result = lesson.gradient_check(mnist_data.load_mnist_subset, bug)
+    names = [a.name for a in result.arrays]
+    fig = figs.check_figure(names, [a.relative_error for a in result.arrays],
+                            labels(figs.CheckLabels, PAGE, title=s("net_check_title"), axis=s("relative_axis")),
+                            presentation=presentation())
+    chart(fig, PAGE, alt=s("alt_net_check"), settings={"bug": bug})
+    table({
+        s("col_array"): names,
+        s("col_shape"): [" × ".join(str(n) for n in a.shape) for a in result.arrays],
+        s("col_checked"): [a.checked for a in result.arrays],
+        s("col_mean_diff"): [a.mean_abs_diff for a in result.arrays],
+        s("col_relative"): [a.relative_error for a in result.arrays],
+    }, formats={s("col_mean_diff"): "%.2e", s("col_relative"): "%.2e"})
+    cost = st.columns(2)
+    cost[0].metric(s("cost_backprop"), s("cost_backprop_value"))
+    cost[1].metric(s("cost_numeric"), f"{result.numeric_passes:,}", help=s("cost_numeric_help", params=f"{result.parameters:,}",
+                                                                           sampled=f"{result.sampled_passes:,}"))
+    st.markdown(s(f"explain_bug_{bug}"))
+    show_code(lesson.buggy_gradient, lesson.gradient_check)
+
+
 page_header(PAGE)
-PANELS = {"shopping": shopping_panel, "formula": formula_panel, "layers": layers_panel, "network": network_panel}
+PANELS = {"shopping": shopping_panel, "formula": formula_panel, "layers": layers_panel, "network": network_panel,
+          "check": check_panel}
 view = w.choice("view", s("view"), list(PANELS), "shopping", format_func=lambda v: s(f"view_{v}"), kind="segmented")
 PANELS[view]()

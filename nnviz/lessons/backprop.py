@@ -5,9 +5,11 @@ gradient beside SymPy's derivative and a central difference, and each layer's li
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 import numpy as np
 
@@ -15,6 +17,7 @@ from nnviz.core.expr import parse
 from nnviz.core.graph import Edge, Node, Step, graph_from_expression
 from nnviz.core.gradient import numerical_gradient
 from nnviz.core.layers import Affine, AddLayer, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
+from nnviz.core.net import TwoLayerNet
 from nnviz.lessons.frozen import read_only
 
 SHOPPING = "(apple*apple_num + orange*orange_num)*tax"
@@ -327,3 +330,97 @@ def hand_steps(net: HandNetwork) -> tuple[tuple[str, str, float], ...]:
     rows += [(f"{w}⁺", f"{w} − η·∂E/∂{w}", net.updated[w]) for w in WEIGHTS]
     rows.append(("E_total⁺", "E_total with w⁺", net.total_after))
     return tuple((name, formula, float(value)) for name, formula, value in rows)
+
+
+BUGS = ("none", "db_one", "no_mean", "no_mask")
+"""Backward passes to check: right, the notes' ∂L/∂b = 1, softmax's (y − t) without /N, ReLU without its mask."""
+CHECK_IMAGES = 3
+CHECK_W1_SAMPLE = 1000
+"""W1 has 39 200 entries; the numerical check samples this many of them (every other array in full)."""
+PARAMETERS = ("W1", "b1", "W2", "b2")
+_CHECK_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class ArrayCheck:
+    """One parameter array: backprop against central differences on the entries checked."""
+
+    name: str
+    shape: tuple[int, ...]
+    checked: int
+    mean_abs_diff: float  # the book's gradient_check number
+    relative_error: float  # ‖g − n‖ / (‖g‖ + ‖n‖) on the checked entries
+
+
+@dataclass(frozen=True)
+class NetCheck:
+    arrays: tuple[ArrayCheck, ...]
+    parameters: int
+    numeric_passes: int  # forward passes a full numerical gradient needs: two per parameter
+    sampled_passes: int  # forward passes this check made
+
+
+@lru_cache(maxsize=4)
+def _check_setup(load: Callable[..., Any]) -> tuple[TwoLayerNet, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """The book's 784-50-10 net (float64, seed 0), its first three training images, and which entries to check."""
+    ((x, t), _), _ = load(normalize=True, one_hot_label=True)
+    net = TwoLayerNet(seed=0, dtype=np.float64)
+    rng = np.random.default_rng(0)
+    picks = {k: np.arange(p.size) for k, p in net.params.items()}
+    picks["W1"] = np.sort(rng.choice(net.params["W1"].size, CHECK_W1_SAMPLE, replace=False))
+    return net, np.asarray(x[:CHECK_IMAGES], dtype=np.float64), np.asarray(t[:CHECK_IMAGES]), picks
+
+
+def buggy_gradient(net: TwoLayerNet, x: np.ndarray, t: np.ndarray, bug: str) -> dict[str, np.ndarray]:
+    """The net's backward pass layer by layer (as TwoLayerNet.gradient), with ``bug`` (one of BUGS) put in."""
+    net.loss(x, t)
+    dout = net.last_layer.backward(1.0)
+    if bug == "no_mean":
+        dout = dout * len(x)
+    dout = net.layers["Affine2"].backward(dout)
+    if bug != "no_mask":
+        dout = net.layers["Relu1"].backward(dout)
+    net.layers["Affine1"].backward(dout)
+    grads = {}
+    for i in (1, 2):
+        affine = net.layers[f"Affine{i}"]
+        grads[f"W{i}"] = affine.dW.copy()
+        grads[f"b{i}"] = np.ones_like(affine.db) if bug == "db_one" else affine.db.copy()
+    return grads
+
+
+@lru_cache(maxsize=4)
+def _numeric_entries(load: Callable[..., Any]) -> dict[str, np.ndarray]:
+    """Central differences of the loss (h = 1e-4) at the checked entries of every parameter array."""
+    net, x, t, picks = _check_setup(load)
+    h = 1e-4
+    result = {}
+    for key, p in net.params.items():
+        flat = p.reshape(-1)
+        values = np.empty(len(picks[key]))
+        for j, idx in enumerate(picks[key]):
+            old = flat[idx]
+            flat[idx] = old + h
+            plus = net.loss(x, t)
+            flat[idx] = old - h
+            minus = net.loss(x, t)
+            flat[idx] = old
+            values[j] = (plus - minus) / (2 * h)
+        result[key] = values
+    return result
+
+
+@lru_cache(maxsize=8)
+def gradient_check(load: Callable[..., Any], bug: str = "none") -> NetCheck:
+    """The book's gradient check on its two-layer MNIST net; ``load`` is the data loader (nnviz.data)."""
+    with _CHECK_LOCK:  # one net is shared: its layers keep state and the numerical check perturbs its weights
+        net, x, t, picks = _check_setup(load)
+        numeric = _numeric_entries(load)
+        grads = buggy_gradient(net, x, t, bug)
+    arrays = []
+    for key in PARAMETERS:
+        g, n = grads[key].reshape(-1)[picks[key]], numeric[key]
+        rel = float(np.linalg.norm(g - n) / max(np.linalg.norm(g) + np.linalg.norm(n), 1e-300))
+        arrays.append(ArrayCheck(key, net.params[key].shape, len(n), float(np.mean(np.abs(g - n))), rel))
+    count = sum(p.size for p in net.params.values())
+    return NetCheck(tuple(arrays), count, 2 * count, 2 * sum(len(v) for v in picks.values()))

@@ -130,3 +130,20 @@ def test_changing_a_weight_changes_the_network() -> None:
     assert_clean(at)
     rows = dict(zip(at.dataframe[0].value.iloc[:, 1], at.dataframe[0].value.iloc[:, 3]))
     assert rows["E_total"] != pytest.approx(0.298371109, abs=1e-6)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_gradient_check_view_shows_the_relative_errors_and_costs(lang: str) -> None:
+    at = open_page(PAGE, lang=lang, view="check")
+    assert_clean(at)
+    assert (at.dataframe[0].value.iloc[:, 4] < 1e-5).all()
+    assert at.metric[1].value == "79,520"
+    (fig,) = figures(at)
+    assert fig["data"][0]["x"] == ["W1", "b1", "W2", "b2"]
+
+
+def test_a_deliberate_bug_shows_in_the_check() -> None:
+    at = open_page(PAGE, view="check", bug="no_mask")
+    assert_clean(at)
+    errors = dict(zip(at.dataframe[0].value.iloc[:, 0], at.dataframe[0].value.iloc[:, 4]))
+    assert errors["W1"] > 0.1 and errors["W2"] < 1e-5

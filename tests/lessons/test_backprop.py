@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import torch
 
+from nnviz.data.mnist import load_mnist_subset
 from nnviz.lessons import backprop as lesson
 
 GOLDEN = {"apple": 2.2, "apple_num": 110, "orange": 3.3, "orange_num": 165, "tax": 650}
@@ -136,3 +137,39 @@ def test_hand_steps_list_every_number_in_order() -> None:
     assert names.index("E_total") < names.index("δ_o1") < names.index("δ_h1") < names.index("w1⁺")
     assert len(steps) == 8 + 3 + 2 + 4 + 2 + 4 + 8 + 1
     assert dict((n, v) for n, _, v in steps)["w5⁺"] == pytest.approx(0.35891648, abs=5e-9)
+
+
+def _torch_two_layer(net, x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:  # noqa: ANN001
+    """The book's net in PyTorch: cross-entropy of softmax(relu(xW1 + b1)W2 + b2), mean over the batch."""
+    p = {k: torch.tensor(v, requires_grad=True) for k, v in net.params.items()}
+    scores = torch.relu(torch.tensor(x) @ p["W1"] + p["b1"]) @ p["W2"] + p["b2"]
+    loss = torch.nn.functional.cross_entropy(scores, torch.tensor(t.argmax(axis=1)))
+    loss.backward()
+    return {k: v.grad.numpy() for k, v in p.items()}
+
+
+def test_gradient_check_of_the_correct_backward_pass_passes() -> None:
+    result = lesson.gradient_check(load_mnist_subset, "none")
+    assert [a.name for a in result.arrays] == ["W1", "b1", "W2", "b2"]
+    assert all(a.relative_error < 1e-5 for a in result.arrays)
+    assert [a.checked for a in result.arrays] == [1000, 50, 500, 10]
+    assert result.parameters == 784 * 50 + 50 + 50 * 10 + 10 == 39760
+    assert result.numeric_passes == 79520 and result.sampled_passes == 2 * 1560
+
+
+def test_backprop_of_the_check_net_equals_pytorch() -> None:
+    net, x, t, _ = lesson._check_setup(load_mnist_subset)
+    ours = lesson.buggy_gradient(net, x, t, "none")
+    theirs = _torch_two_layer(net, x, t)
+    for key in lesson.PARAMETERS:
+        np.testing.assert_allclose(ours[key], theirs[key], atol=1e-12)
+
+
+@pytest.mark.parametrize(("bug", "failing"), [("db_one", {"b1", "b2"}), ("no_mean", {"W1", "b1", "W2", "b2"}),
+                                              ("no_mask", {"W1", "b1"})])
+def test_each_bug_fails_exactly_the_arrays_it_breaks(bug: str, failing: set[str]) -> None:
+    result = lesson.gradient_check(load_mnist_subset, bug)
+    assert {a.name for a in result.arrays if a.relative_error > 1e-2} == failing
+    assert all(a.relative_error < 1e-5 for a in result.arrays if a.name not in failing)
+    if bug == "no_mean":
+        assert all(a.relative_error == pytest.approx(0.5, abs=1e-5) for a in result.arrays)
