@@ -5,7 +5,9 @@ import streamlit as st
 from nnviz.core.expr import ExpressionError
 from nnviz.core.graph import Graph, graph_from_expression
 from nnviz.core.layers import AddLayer, MulLayer
+from nnviz.core.net import MultiLayerNet
 from nnviz.data import mnist as mnist_data
+from nnviz.figures import activations as act_figs
 from nnviz.figures import backprop as figs
 from nnviz.lessons import backprop as lesson
 from nnviz.ui import widgets as w
@@ -192,8 +194,36 @@ def check_panel() -> None:
     show_code(lesson.buggy_gradient, lesson.gradient_check)
 
 
+def vanishing_panel() -> None:
+    cols = st.columns([2, 1, 1])
+    with cols[0]:
+        acts = w.multi("acts", s("activations"), list(lesson.DEEP_ACTIVATIONS), ["sigmoid", "relu"],
+                       format_func=lambda a: s(f"act_{a}"))
+    with cols[1]:
+        depth = int(w.slider("depth", s("depth"), 2, 20, 10, step=1))
+    with cols[2]:
+        init = w.choice("init", s("init"), list(lesson.DEEP_INITS), "xavier", format_func=lambda i: s(f"init_{i}"),
+                        help=s("init_help"))
+    if not acts:
+        st.info(s("choose_activation"))
+        return
+    series = [(s(f"act_{a}"), lesson.gradient_through_layers(a, depth, init)) for a in acts]
+    fig = act_figs.vanishing_figure(series, labels(act_figs.DepthLabels, PAGE), presentation=presentation())
+    chart(fig, PAGE, alt=s("alt_vanishing"), settings={"acts": "-".join(acts), "depth": depth, "init": init})
+    metrics = st.columns(len(series))
+    for column, (name, sizes) in zip(metrics, series):
+        column.metric(s("ratio", name=name), f"{sizes[0] / sizes[-1]:.3g}" if sizes[-1] > 0 else "—")
+    st.markdown(s("vanishing_lesson"))
+    links = st.columns(2)
+    links[0].page_link("app_pages/activations.py", label=s("link_activations"), icon=":material/show_chart:",
+                       query_params={"view": "depth"})
+    links[1].page_link("app_pages/init.py", label=s("link_init"), icon=":material/grain:",
+                       query_params={"view": "backward"})
+    show_code(lesson.gradient_through_layers, MultiLayerNet.loss_and_gradient)
+
+
 page_header(PAGE)
 PANELS = {"shopping": shopping_panel, "formula": formula_panel, "layers": layers_panel, "network": network_panel,
-          "check": check_panel}
+          "check": check_panel, "vanishing": vanishing_panel}
 view = w.choice("view", s("view"), list(PANELS), "shopping", format_func=lambda v: s(f"view_{v}"), kind="segmented")
 PANELS[view]()

@@ -24,6 +24,7 @@ VIEWS: list[tuple[str, str, int]] = [
     ("backprop-layers", "backprop?view=layers", 1),
     ("backprop-network", "backprop?view=network", 1),
     ("backprop-check", "backprop?view=check", 1),
+    ("backprop-vanishing", "backprop?view=vanishing", 1),
     ("descent", "descent", 1),
     ("descent-2d", "descent?view=2d", 1),
     ("descent-reg", "descent?view=reg", 1),

@@ -17,7 +17,7 @@ from nnviz.core.expr import parse
 from nnviz.core.graph import Edge, Node, Step, graph_from_expression
 from nnviz.core.gradient import numerical_gradient
 from nnviz.core.layers import Affine, AddLayer, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
-from nnviz.core.net import TwoLayerNet
+from nnviz.core.net import MultiLayerNet, TwoLayerNet
 from nnviz.lessons.frozen import read_only
 
 SHOPPING = "(apple*apple_num + orange*orange_num)*tax"
@@ -424,3 +424,23 @@ def gradient_check(load: Callable[..., Any], bug: str = "none") -> NetCheck:
         arrays.append(ArrayCheck(key, net.params[key].shape, len(n), float(np.mean(np.abs(g - n))), rel))
     count = sum(p.size for p in net.params.values())
     return NetCheck(tuple(arrays), count, 2 * count, 2 * sum(len(v) for v in picks.values()))
+
+
+DEEP_ACTIVATIONS = ("sigmoid", "tanh", "relu")
+DEEP_INITS = {"xavier": "xavier", "he": "he", "std001": 0.01, "std1": 1.0}
+"""The weight scales offered, as MultiLayerNet's weight_init_std (the book's names and two fixed stds)."""
+DEEP_WIDTH = 100
+DEEP_BATCH = 100
+
+
+@lru_cache(maxsize=256)
+def gradient_through_layers(activation: str, depth: int, init: str, seed: int = 0) -> np.ndarray:
+    """RMS of ∂L/∂W for each of the depth + 1 Affine layers (input side first) of a MultiLayerNet with
+    ``depth`` hidden layers of 100 units, after one backward pass on 100 random inputs and labels."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(DEEP_BATCH, DEEP_WIDTH))
+    t = rng.integers(0, 10, size=DEEP_BATCH)
+    net = MultiLayerNet(DEEP_WIDTH, [DEEP_WIDTH] * depth, 10, activation, DEEP_INITS[init], seed=seed,
+                        dtype=np.float64)
+    net.loss_and_gradient(x, t)
+    return read_only(np.array([s.grad_rms for s in net.layer_stats()]))

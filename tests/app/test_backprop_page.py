@@ -147,3 +147,11 @@ def test_a_deliberate_bug_shows_in_the_check() -> None:
     assert_clean(at)
     errors = dict(zip(at.dataframe[0].value.iloc[:, 0], at.dataframe[0].value.iloc[:, 4]))
     assert errors["W1"] > 0.1 and errors["W2"] < 1e-5
+
+
+def test_vanishing_view_compares_sigmoid_and_relu() -> None:
+    at = open_page(PAGE, view="vanishing", depth="8")
+    assert_clean(at)
+    (fig,) = figures(at)
+    assert [trace["name"] for trace in fig["data"]] == ["Sigmoid", "ReLU"]
+    assert len(at.metric) == 2 and float(at.metric[0].value) < 1e-4 < float(at.metric[1].value)

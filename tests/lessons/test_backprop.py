@@ -173,3 +173,28 @@ def test_each_bug_fails_exactly_the_arrays_it_breaks(bug: str, failing: set[str]
     assert all(a.relative_error < 1e-5 for a in result.arrays if a.name not in failing)
     if bug == "no_mean":
         assert all(a.relative_error == pytest.approx(0.5, abs=1e-5) for a in result.arrays)
+
+
+def test_sigmoid_gradients_vanish_toward_the_input_and_relu_with_he_keeps_them() -> None:
+    sigmoid = lesson.gradient_through_layers("sigmoid", 10, "xavier")
+    relu = lesson.gradient_through_layers("relu", 10, "he")
+    assert len(sigmoid) == len(relu) == 11
+    assert np.all(np.diff(sigmoid[:-1]) > 0), "smaller at every step toward the input"
+    assert sigmoid[0] / sigmoid[-1] < 1e-5
+    assert 0.05 < relu[0] / relu[-1] < 1 and np.ptp(np.log10(relu[:-1])) < 0.5
+
+
+def test_weight_gradient_sizes_against_pytorch() -> None:
+    """A 3-hidden-layer sigmoid stack rebuilt in PyTorch from the same weights and data."""
+    from nnviz.core.net import MultiLayerNet
+
+    rng = np.random.default_rng(0)
+    x, t = rng.normal(size=(100, 100)), rng.integers(0, 10, size=100)
+    net = MultiLayerNet(100, [100] * 3, 10, "sigmoid", "xavier", seed=0, dtype=np.float64)
+    params = {k: torch.tensor(v, requires_grad=True) for k, v in net.params.items()}
+    h = torch.tensor(x)
+    for i in range(1, 4):
+        h = torch.sigmoid(h @ params[f"W{i}"] + params[f"b{i}"])
+    torch.nn.functional.cross_entropy(h @ params["W4"] + params["b4"], torch.tensor(t)).backward()
+    expected = [float(params[f"W{i}"].grad.pow(2).mean().sqrt()) for i in range(1, 5)]
+    np.testing.assert_allclose(lesson.gradient_through_layers("sigmoid", 3, "xavier"), expected, rtol=1e-10)
