@@ -186,7 +186,7 @@ def _moving_traces(run: GraphRun, x: np.ndarray, y: np.ndarray, mid_x: np.ndarra
         {"type": "scatter", "x": [float(x[current])], "y": [float(y[current])], "mode": "markers",
          "marker": {"size": node_size(presentation) + 16, "symbol": "circle-open", "line": {"width": 4},
                     "color": FORWARD if k <= len(run.nodes) else BACKWARD},
-         "hoverinfo": "skip", "showlegend": False, "visible": k > 0},
+         "hoverinfo": "skip", "showlegend": False, "visible": 0 < k < len(run.steps)},  # none on the finished graph
     ]
     if full:
         return traces
@@ -299,7 +299,7 @@ def network_figure(net: HandNetwork, values: dict[str, float], labels: NetworkLa
     hidden = {"visible": False, "showgrid": False, "zeroline": False}
     layout = {"title": {"text": labels.title.format(error=num(net.total_error, 9))},
               "xaxis": {**hidden, "range": [-0.25, 2.75]}, "yaxis": {**hidden, "range": [1.45, -0.45]},
-              "height": 480 if presentation else 400,
+              "height": 620 if presentation else 460,
               "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
               "margin": {"t": 110 if presentation else 90, "l": 20, "r": 20}}
     return theme.figure(data, layout, presentation)
