@@ -9,6 +9,7 @@ from nnviz.core.net import MultiLayerNet
 from nnviz.data import mnist as mnist_data
 from nnviz.figures import activations as act_figs
 from nnviz.figures import backprop as figs
+from nnviz.figures.format import num
 from nnviz.lessons import backprop as lesson
 from nnviz.ui import widgets as w
 from nnviz.ui.chart import chart
@@ -52,7 +53,7 @@ def shopping_panel() -> None:
         with column:
             values.append(w.slider(key, s(f"shop_{key}"), low, high, default, step=step, fmt=fmt))
     run = lesson.shopping(*values)
-    graph_chart(run, alt=s("alt_shopping", total=f"{run.result:.6g}"), settings=dict(zip(PRICES, values)))
+    graph_chart(run, alt=s("alt_shopping", total=num(run.result, 6)), settings=dict(zip(PRICES, values)))
     total, by_layers = lesson.shopping_by_layers(*values)
     grads = dict(run.variable_gradients)
     table({
@@ -61,7 +62,7 @@ def shopping_panel() -> None:
         s("col_graph"): [grads[k] for k in PRICES],
         s("col_layers"): [by_layers[k] for k in PRICES],
     })
-    st.markdown(s("shopping_lesson", total=f"{total:.6g}"))
+    st.markdown(s("shopping_lesson", total=num(total, 6)))
     show_code(lesson.shopping_by_layers, MulLayer, AddLayer)
 
 
@@ -86,6 +87,8 @@ def formula_panel() -> None:
     run = lesson.run_graph(text, lesson.FORMULA_VARIABLES, tuple(point))
     graph_chart(run, alt=s("alt_formula", formula=text), settings={"f": text, **dict(zip(used, point))})
     checks = lesson.check_gradients(text, lesson.FORMULA_VARIABLES, tuple(point))
+    if not checks:
+        st.info(s("no_variables"))
     table({
         s("col_variable"): [c.variable for c in checks],
         s("col_backprop"): [c.backprop for c in checks],
@@ -166,7 +169,7 @@ def network_panel() -> None:
         s("col_formula"): [formula for _, formula, _ in steps],
         s("col_value"): [value for _, _, value in steps],
     }, formats={s("col_value"): "%.9f"})
-    st.markdown(s("network_lesson", before=f"{net.total_error:.9f}", after=f"{net.total_after:.9f}"))
+    st.markdown(s("network_lesson", before=num(net.total_error, 9), after=num(net.total_after, 9)))
     show_code(lesson.hand_network)
 
 
@@ -188,8 +191,8 @@ def check_panel() -> None:
     }, formats={s("col_mean_diff"): "%.2e", s("col_relative"): "%.2e"})
     cost = st.columns(2)
     cost[0].metric(s("cost_backprop"), s("cost_backprop_value"))
-    cost[1].metric(s("cost_numeric"), f"{result.numeric_passes:,}", help=s("cost_numeric_help", params=f"{result.parameters:,}",
-                                                                           sampled=f"{result.sampled_passes:,}"))
+    cost[1].metric(s("cost_numeric"), f"{result.numeric_passes:,}",
+                   help=s("cost_numeric_help", params=f"{result.parameters:,}", sampled=f"{result.sampled_passes:,}"))
     st.markdown(s(f"explain_bug_{bug}"))
     show_code(lesson.buggy_gradient, lesson.gradient_check)
 
@@ -212,7 +215,7 @@ def vanishing_panel() -> None:
     chart(fig, PAGE, alt=s("alt_vanishing"), settings={"acts": "-".join(acts), "depth": depth, "init": init})
     metrics = st.columns(len(series))
     for column, (name, sizes) in zip(metrics, series):
-        column.metric(s("ratio", name=name), f"{sizes[0] / sizes[-1]:.3g}" if sizes[-1] > 0 else "—")
+        column.metric(s("ratio", name=name), num(lesson.first_to_last(sizes), 3))
     st.markdown(s("vanishing_lesson"))
     links = st.columns(2)
     links[0].page_link("app_pages/activations.py", label=s("link_activations"), icon=":material/show_chart:",

@@ -1,22 +1,23 @@
 """What the Backpropagation page computes: a formula's graph run forward and backward with the trace
 of both passes, the book's shopping graph (also through its MulLayer/AddLayer code), each variable's
-gradient beside SymPy's derivative and a central difference, and each layer's live example."""
+gradient beside SymPy's derivative and a central difference, each layer's live example, deck 002's
+network by hand, the book's gradient check on its MNIST net, and gradient sizes through deep stacks."""
 
 from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from collections.abc import Callable
 from typing import Any, Literal
 
 import numpy as np
 
 from nnviz.core.expr import parse
-from nnviz.core.graph import Edge, Node, Step, graph_from_expression
 from nnviz.core.gradient import numerical_gradient
-from nnviz.core.layers import Affine, AddLayer, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
+from nnviz.core.graph import Edge, Node, Step, graph_from_expression
+from nnviz.core.layers import AddLayer, Affine, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
 from nnviz.core.net import MultiLayerNet, TwoLayerNet
 from nnviz.lessons.frozen import read_only
 
@@ -125,16 +126,6 @@ def check_gradients(text: str, variables: tuple[str, ...], values: tuple[float, 
     return tuple(rows)
 
 
-def first_backward_step(run: GraphRun) -> int:
-    """Index in ``run.steps`` of the seed ∂f/∂f = 1, where the backward pass starts."""
-    return next(k for k, s in enumerate(run.steps) if s.phase == "backward")
-
-
-def edge_values(run: GraphRun) -> np.ndarray:
-    """The value carried forward along each edge: its source node's value."""
-    return np.array([run.values[e.source] for e in run.edges])
-
-
 LAYERS = ("mul", "add", "relu", "sigmoid", "affine", "softmax")
 LAYER_RULES: dict[str, tuple[str, str]] = {
     "mul": (r"\text{out} = x \odot y",
@@ -143,9 +134,9 @@ LAYER_RULES: dict[str, tuple[str, str]] = {
     "relu": (r"y = \max(0, x)", r"\frac{\partial L}{\partial x} = \text{dout} \odot [x > 0]"),
     "sigmoid": (r"y = \frac{1}{1 + e^{-x}}", r"\frac{\partial L}{\partial x} = \text{dout} \odot y \odot (1 - y)"),
     "affine": (r"Y = X W + b",
-               r"\frac{\partial L}{\partial X} = \frac{\partial L}{\partial Y} W^{\top},\quad "
-               r"\frac{\partial L}{\partial W} = X^{\top} \frac{\partial L}{\partial Y},\quad "
-               r"\frac{\partial L}{\partial b} = \sum_{n=1}^{N} \frac{\partial L}{\partial Y_{n}}"),
+               (r"\frac{\partial L}{\partial X} = \frac{\partial L}{\partial Y} W^{\top},\quad "
+                r"\frac{\partial L}{\partial W} = X^{\top} \frac{\partial L}{\partial Y},\quad "
+                r"\frac{\partial L}{\partial b} = \sum_{n=1}^{N} \frac{\partial L}{\partial Y_{n}}")),
     "softmax": (r"y = \operatorname{softmax}(a),\quad L = -\frac{1}{N} \sum_{n} \sum_{k} t_{nk} \log y_{nk}",
                 r"\frac{\partial L}{\partial a} = \frac{y - t}{N}"),
 }
@@ -431,6 +422,11 @@ DEEP_INITS = {"xavier": "xavier", "he": "he", "std001": 0.01, "std1": 1.0}
 """The weight scales offered, as MultiLayerNet's weight_init_std (the book's names and two fixed stds)."""
 DEEP_WIDTH = 100
 DEEP_BATCH = 100
+
+
+def first_to_last(sizes: np.ndarray) -> float:
+    """How much of the gradient's size reaches the first layer: size there ÷ size at the last (NaN if 0)."""
+    return float(sizes[0] / sizes[-1]) if sizes[-1] > 0 else math.nan
 
 
 @lru_cache(maxsize=256)

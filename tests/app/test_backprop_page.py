@@ -155,3 +155,9 @@ def test_vanishing_view_compares_sigmoid_and_relu() -> None:
     (fig,) = figures(at)
     assert [trace["name"] for trace in fig["data"]] == ["Sigmoid", "ReLU"]
     assert len(at.metric) == 2 and float(at.metric[0].value) < 1e-4 < float(at.metric[1].value)
+
+
+def test_a_constant_formula_says_there_is_nothing_to_differentiate() -> None:
+    at = open_page(PAGE, view="formula", f="2 + 3")
+    assert_clean(at)
+    assert at.info and len(figures(at)) == 1 and not at.slider

@@ -63,7 +63,7 @@ def test_shared_node_shows_its_summed_gradient() -> None:
 def test_an_edge_skipping_a_column_arches_over_the_nodes_between() -> None:
     run = lesson.run_graph("x*y + sin(x*y)", lesson.FORMULA_VARIABLES, (1.0, 0.5, 0.0))
     x, y = figs.layout_positions(run)
-    _, _, mid_x, mid_y = figs.edge_paths(run, x, y)
+    _, _, _, mid_y = figs.edge_paths(run, x, y)
     for k, edge in enumerate(run.edges):
         straight = (y[edge.source] + y[edge.target]) / 2
         if x[edge.target] - x[edge.source] > 1:

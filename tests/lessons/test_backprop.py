@@ -136,7 +136,7 @@ def test_hand_steps_list_every_number_in_order() -> None:
     names = [name for name, _, _ in steps]
     assert names.index("E_total") < names.index("δ_o1") < names.index("δ_h1") < names.index("w1⁺")
     assert len(steps) == 8 + 3 + 2 + 4 + 2 + 4 + 8 + 1
-    assert dict((n, v) for n, _, v in steps)["w5⁺"] == pytest.approx(0.35891648, abs=5e-9)
+    assert {n: v for n, _, v in steps}["w5⁺"] == pytest.approx(0.35891648, abs=5e-9)
 
 
 def _torch_two_layer(net, x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:  # noqa: ANN001
@@ -198,3 +198,8 @@ def test_weight_gradient_sizes_against_pytorch() -> None:
     torch.nn.functional.cross_entropy(h @ params["W4"] + params["b4"], torch.tensor(t)).backward()
     expected = [float(params[f"W{i}"].grad.pow(2).mean().sqrt()) for i in range(1, 5)]
     np.testing.assert_allclose(lesson.gradient_through_layers("sigmoid", 3, "xavier"), expected, rtol=1e-10)
+
+
+def test_first_to_last_ratio() -> None:
+    assert lesson.first_to_last(np.array([1e-6, 1e-3, 1e-2])) == pytest.approx(1e-4)
+    assert np.isnan(lesson.first_to_last(np.array([0.0, 0.0])))
