@@ -137,7 +137,7 @@ def layers_panel() -> None:
         s("col_error"): list(example.errors()),
     }, formats={s("col_error"): "%.2e"})
     if db_is_one:
-        st.error(s("db_is_one_result"), icon=":material/bug_report:")
+        st.warning(s("db_is_one_result"), icon=":material/bug_report:")
     show_code(lesson.layer_pass, lesson.layer_example)
 
 

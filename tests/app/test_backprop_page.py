@@ -85,7 +85,7 @@ def test_every_layer_is_shown_and_passes_its_check(layer: str) -> None:
 def test_the_notes_bias_gradient_is_caught() -> None:
     at = open_page(PAGE, view="layers", layer="affine", db1="true")
     assert_clean(at)
-    assert at.error
+    assert at.warning and not at.error
     assert at.dataframe[0].value.iloc[2, 2] > 0.1
 
 
