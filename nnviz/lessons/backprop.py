@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from nnviz.core.expr import parse
+from nnviz.core.expr import Expression, parse
 from nnviz.core.gradient import numerical_gradient
 from nnviz.core.graph import Edge, Node, Step, graph_from_expression
 from nnviz.core.layers import AddLayer, Affine, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
@@ -26,7 +26,7 @@ SHOPPING_VARIABLES = ("apple", "apple_num", "orange", "orange_num", "tax")
 SHOPPING_DEFAULTS = (100.0, 2.0, 150.0, 3.0, 1.1)
 FORMULA_VARIABLES = ("x", "y", "z")
 CENTRAL_H = 1e-5
-Agreement = Literal["agree", "kink", "undefined", "differ"]
+Agreement = Literal["agree", "kink", "undefined", "differ", "no_symbolic"]
 
 
 @dataclass(frozen=True)
@@ -92,12 +92,23 @@ class GradientCheck:
 
     variable: str
     backprop: float
-    symbolic: float
+    symbolic: float | None  # None: SymPy could not evaluate its derivative
     numeric: float
     verdict: Agreement
 
 
-def _verdict(backprop: float, symbolic: float, numeric: float, on_kink: bool) -> Agreement:
+def _symbolic(expr: Expression, name: str, values: tuple[float, ...]) -> float | None:
+    """SymPy's ∂f/∂name at ``values``; None where SymPy cannot make the derivative a function
+    (for max(x, 2/relu(x)) its Heaviside of an infinite argument raises TypeError in lambdify)."""
+    try:
+        return float(expr.diff(name)(*values))
+    except (TypeError, ValueError):
+        return None
+
+
+def _verdict(backprop: float, symbolic: float | None, numeric: float, on_kink: bool) -> Agreement:
+    if symbolic is None:
+        return "no_symbolic"
     if not all(math.isfinite(v) for v in (backprop, symbolic, numeric)):
         return "undefined"
     close = math.isclose(backprop, symbolic, rel_tol=1e-9, abs_tol=1e-12)
@@ -116,7 +127,7 @@ def check_gradients(text: str, variables: tuple[str, ...], values: tuple[float, 
     for k, name in enumerate(variables):
         if name not in run.used():
             continue
-        symbolic = float(expr.diff(name)(*values))
+        symbolic = _symbolic(expr, name, values)
         plus, minus = list(values), list(values)
         plus[k] += CENTRAL_H
         minus[k] -= CENTRAL_H

@@ -161,3 +161,9 @@ def test_a_constant_formula_says_there_is_nothing_to_differentiate() -> None:
     at = open_page(PAGE, view="formula", f="2 + 3")
     assert_clean(at)
     assert at.info and len(figures(at)) == 1 and not at.slider
+
+
+def test_a_derivative_sympy_cannot_evaluate_gets_a_warning_not_a_traceback() -> None:
+    at = open_page(PAGE, view="formula", f="max(x, 2/relu(x))", vx="0.5")
+    assert_clean(at)
+    assert at.warning and not at.error and len(figures(at)) == 1

@@ -77,7 +77,10 @@ def test_gradients_match_sympy_on_random_formulas(text: str, at: dict[str, float
     assume(math.isfinite(out) and math.isfinite(value))  # SymPy simplifies y**y - y**y to 0; the graph, as typed, is NaN at y < 0
     assert out == pytest.approx(value, rel=1e-9, abs=1e-9)
     for v in VARIABLES:
-        symbolic = float(expr.diff(v)(at["x"], at["y"]))
+        try:
+            symbolic = float(expr.diff(v)(at["x"], at["y"]))
+        except TypeError:  # SymPy's lambdify fails on some derivatives, e.g. of max(x, 2/relu(x)): no oracle
+            continue
         if math.isfinite(symbolic) and math.isfinite(grads[v]):
             assert grads[v] == pytest.approx(symbolic, rel=1e-7, abs=1e-9), (text, v)
 

@@ -203,3 +203,9 @@ def test_weight_gradient_sizes_against_pytorch() -> None:
 def test_first_to_last_ratio() -> None:
     assert lesson.first_to_last(np.array([1e-6, 1e-3, 1e-2])) == pytest.approx(1e-4)
     assert np.isnan(lesson.first_to_last(np.array([0.0, 0.0])))
+
+
+def test_a_derivative_sympy_cannot_evaluate_is_reported_not_raised() -> None:
+    (check,) = lesson.check_gradients("max(x, 2/relu(x))", lesson.FORMULA_VARIABLES, (0.5, 0.0, 0.0))
+    assert check.verdict == "no_symbolic" and check.symbolic is None
+    assert check.backprop == pytest.approx(-2 / 0.25) == pytest.approx(check.numeric, rel=1e-6)
