@@ -588,3 +588,13 @@ _NUMPY_OVERRIDES = {
     "amax": lambda args, axis=0: np.maximum.reduce(np.broadcast_arrays(*args)),
     "amin": lambda args, axis=0: np.minimum.reduce(np.broadcast_arrays(*args)),
 }
+
+
+def syntax_tree(text: str, variables: tuple[str, ...] = ("x",)) -> ast.expr:
+    """The checked syntax tree ``parse`` builds its SymPy expression from (a fresh copy each call).
+
+    Raises ExpressionError exactly when ``parse`` does; only then is the tree handed out, so every
+    node in it passed the whitelist. Used by nnviz.core.graph to draw the formula as it was typed.
+    """
+    parse(text, variables)
+    return ast.parse(_normalise(text), mode="eval").body

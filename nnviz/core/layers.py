@@ -14,6 +14,32 @@ from nnviz.core.losses import cross_entropy_error, softmax_with_loss_backward
 Array = np.ndarray
 
 
+class MulLayer:
+    """The book's multiplication node: out = x·y; backward swaps the inputs, (dout·y, dout·x)."""
+
+    def __init__(self) -> None:
+        self.x: Array | float | None = None
+        self.y: Array | float | None = None
+
+    def forward(self, x: Array | float, y: Array | float) -> Array | float:
+        self.x = x
+        self.y = y
+        return x * y
+
+    def backward(self, dout: Array | float) -> tuple[Array | float, Array | float]:
+        return dout * self.y, dout * self.x
+
+
+class AddLayer:
+    """The book's addition node: out = x + y; backward passes dout on to both inputs unchanged."""
+
+    def forward(self, x: Array | float, y: Array | float) -> Array | float:
+        return x + y
+
+    def backward(self, dout: Array | float) -> tuple[Array | float, Array | float]:
+        return dout * 1, dout * 1
+
+
 class Affine:
     """out = x W + b; x of shape (N, …) is flattened to (N, n_in)."""
 

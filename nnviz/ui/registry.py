@@ -28,6 +28,7 @@ PAGES = [
     PageInfo("activations", "basics", ":material/show_chart:"),
     PageInfo("losses", "basics", ":material/target:"),
     PageInfo("gradients", "calculus", ":material/explore:"),
+    PageInfo("backprop", "calculus", ":material/account_tree:"),
     PageInfo("descent", "optimization", ":material/downhill_skiing:"),
     PageInfo("init", "training", ":material/grain:"),
     PageInfo("optimizers", "optimization", ":material/speed:"),

@@ -10,8 +10,10 @@ import pytest
 from nnviz.core.functions import softmax
 from nnviz.core.layers import (
     Affine,
+    AddLayer,
     Dropout,
     LeakyRelu,
+    MulLayer,
     Relu,
     Sigmoid,
     SoftmaxWithLoss,
@@ -182,3 +184,31 @@ def test_float32_stays_float32() -> None:
     swl = SoftmaxWithLoss()
     swl.forward(x, np.eye(3)[[0, 1, 2, 0]])
     assert swl.y.dtype == swl.backward().dtype == np.float32
+
+
+# ---------------------------------------------------------------- MulLayer, AddLayer (book ch. 5)
+
+
+def test_book_shopping_graph_with_mul_and_add_layers() -> None:
+    """The book's 5.4 example, layer by layer: 715 forward and the five printed gradients backward."""
+    apple, apple_num, orange, orange_num, tax = 100, 2, 150, 3, 1.1
+    mul_apple, mul_orange, add, mul_tax = MulLayer(), MulLayer(), AddLayer(), MulLayer()
+    total = mul_tax.forward(add.forward(mul_apple.forward(apple, apple_num), mul_orange.forward(orange, orange_num)),
+                            tax)
+    d_sum, d_tax = mul_tax.backward(1)
+    d_apples, d_oranges = add.backward(d_sum)
+    d_apple, d_apple_num = mul_apple.backward(d_apples)
+    d_orange, d_orange_num = mul_orange.backward(d_oranges)
+    assert round(total) == 715 and total == pytest.approx(715, abs=1e-9)
+    assert (d_apple, d_apple_num, d_orange, d_orange_num, d_tax) == pytest.approx((2.2, 110, 3.3, 165, 650), abs=1e-9)
+
+
+def test_mul_and_add_layers_match_finite_differences_on_arrays() -> None:
+    rng = np.random.default_rng(5)
+    x, y, dout = rng.normal(size=(3, 4)), rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
+    for layer in (MulLayer(), AddLayer()):
+        layer.forward(x, y)
+        dx, dy = layer.backward(dout)
+        loss = lambda: float(np.sum(layer.forward(x, y) * dout))  # noqa: E731
+        np.testing.assert_allclose(dx, numeric_grad(loss, x), atol=1e-8)
+        np.testing.assert_allclose(dy, numeric_grad(loss, y), atol=1e-8)
