@@ -79,7 +79,7 @@ CLIPPED_CONTROLS_JS = """
 """
 
 Box = list[float]
-SLACK = 1.0  # px: text boxes touching at an edge do not overlap
+SLACK = 4.0  # px: a text box includes its font's line gap (a CJK font adds ~5 px above and below the glyphs)
 
 
 def intersects(a: Box, b: Box, slack: float = SLACK) -> bool:
