@@ -272,3 +272,13 @@ def test_reset_restores_defaults() -> None:
     assert_clean(at)
     assert at.slider(key="steps").value == 30
     assert at.select_slider(key="sgd_lr").value == "0.95"
+
+
+def test_schedules_open_where_a_schedule_helps() -> None:
+    """Small late steps pay off against gradient noise, which the view therefore opens with; without
+    noise a decaying rate only slows SGD down on the book's function."""
+    finals = lambda at: [float(m.value) for m in at.metric]  # noqa: E731 - constant, scheduled
+    constant, scheduled = finals(open_page(PAGE, view="schedules"))
+    assert scheduled < constant / 10
+    constant, scheduled = finals(open_page(PAGE, view="schedules", noise="0"))
+    assert scheduled > constant

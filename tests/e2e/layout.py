@@ -29,8 +29,11 @@ CHART_TEXT_JS = """
         if (style.display === 'none' || style.visibility === 'hidden' || style.opacity === '0') continue;
         const r = el.getBoundingClientRect();
         if (!visible(r)) continue;
+        // The glyphs' em box: a text's client box also holds its font's line gap (a CJK font adds
+        // a third of the size), which would make neighbours that do not touch look overlapping.
+        const em = Math.min(parseFloat(style.fontSize) || r.height, r.height), middle = (r.top + r.bottom) / 2;
         texts.push({kind, text: el.textContent.trim().slice(0, 40),
-                    box: [r.left, r.top, r.right, r.bottom]});
+                    box: [r.left, middle - em / 2, r.right, middle + em / 2]});
       }
     }
     const plots = [...chart.querySelectorAll('.nsewdrag')].map(el => {
@@ -79,7 +82,7 @@ CLIPPED_CONTROLS_JS = """
 """
 
 Box = list[float]
-SLACK = 4.0  # px: a text box includes its font's line gap (a CJK font adds ~5 px above and below the glyphs)
+SLACK = 1.0  # px: text boxes touching at an edge do not overlap
 
 
 def intersects(a: Box, b: Box, slack: float = SLACK) -> bool:

@@ -63,6 +63,8 @@ def test_deep_link_on_a_fresh_server_shows_the_frame(fresh_server, browser) -> N
         assert page.locator("[data-testid='stMain'] h1").first.inner_text().startswith("梯度下降")
         switch = page.locator("[data-testid='stSidebar']").get_by_text("中文")
         assert switch.count() >= 1 and switch.first.is_visible()
+        icon = page.evaluate("() => [...document.querySelectorAll('link[rel~=icon]')].map(l => l.href)")
+        assert icon and all(h.startswith((fresh_server.url, "data:")) for h in icon), f"a local favicon: {icon}"
 
 
 # (kind, a page that shows it, its selector); sizes are compared with presentation mode off and on.
