@@ -23,6 +23,8 @@ BASE_CSS = """
 /* Segmented controls and buttons wrap their text instead of clipping it ("Yo…"). */
 [data-testid="stMain"] [data-testid="stButtonGroup"] [role="radiogroup"] { flex-wrap: wrap; }
 [data-testid="stMain"] button p { white-space: normal; overflow: visible; text-overflow: clip; }
+/* A wide formula scrolls inside its column instead of being cut at the right edge. */
+[data-testid="stMain"] .katex-display { overflow-x: auto; overflow-y: hidden; padding: 0.2em 0; }
 </style>
 """
 CJK_CSS = """

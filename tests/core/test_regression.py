@@ -153,3 +153,11 @@ def test_regression_stability_bound_separates_convergence_from_divergence():
     ok = regression_descent(NOTES_X, NOTES_Y, 0.97 * bound, 400, w0=2.0, fit_intercept=True, tol=0.0)
     bad = regression_descent(NOTES_X, NOTES_Y, 1.03 * bound, 2000, w0=2.0, fit_intercept=True, tol=0.0)
     assert ok.status == "max_steps" and bad.status == "diverged"
+
+
+def test_three_of_the_notes_points_coincide_as_the_legend_says() -> None:
+    """The line-fit legend says 11 points, 3 at (4, 2): nine dots are visible."""
+    from nnviz.core.regression import NOTES_X, NOTES_Y
+
+    points = list(zip(NOTES_X.tolist(), NOTES_Y.tolist()))
+    assert len(points) == 11 and points.count((4.0, 2.0)) == 3 and len(set(points)) == 9
