@@ -339,7 +339,7 @@ def line_slice_figure(sl: Slice, labels: LineSliceLabels, presentation: bool = F
         "title": {"text": labels.g_title}, "xaxis": {"title": {"text": labels.g_t}},
         "yaxis": {"title": {"text": "g(t)"}},
         "legend": {"x": 1, "xanchor": "right", "y": 1, "yanchor": "top"},
-        "height": 400 if presentation else 340, "margin": {"t": 60 if presentation else 50},
+        "height": 430 if presentation else 360, "margin": {"t": 100 if presentation else 80},
     }
     if (span := _padded_range(sl.values)) is not None:
         layout["yaxis"]["range"] = span
