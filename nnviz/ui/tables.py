@@ -9,10 +9,9 @@ import pyarrow as pa
 import streamlit as st
 
 from nnviz.figures.format import printf
-from nnviz.ui.furniture import presentation
+from nnviz.ui.furniture import PRESENTATION_SCALE, presentation
 
 DEFAULT_NUMBER = "%.6g"
-ROW_PX = 35  # what one row of st.dataframe takes, so a given height shows as many rows either way
 
 
 def cells(values: Sequence[object], pattern: str | None) -> list[object]:
@@ -44,7 +43,7 @@ def table(columns: Mapping[str, Sequence[object]], formats: Mapping[str, str] | 
     if not presentation():
         st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=right)
     elif isinstance(height, int):
-        with st.container(height=int(height * 1.3)):
+        with st.container(height=int(height * PRESENTATION_SCALE)):  # as many rows as the dataframe
             st.table(shown, hide_index=True)
     else:
         st.table(shown, hide_index=True)
