@@ -230,8 +230,8 @@ def slices_figure(slices: tuple[Slice, Slice], point: tuple[float, float], label
     layout["xaxis2"]["title"] = {"text": "y"}
     layout["yaxis"]["title"] = {"text": "f"}
     layout["legend"] = {"x": 1, "xanchor": "right", "y": 1, "yanchor": "top"}
-    layout["height"] = 430 if presentation else 360
-    layout["margin"] = {"t": 70 if presentation else 55}
+    layout["height"] = 470 if presentation else 390
+    layout["margin"] = {"t": 110 if presentation else 85}  # two-line titles
     for axis, sl in (("yaxis", slices[0]), ("yaxis2", slices[1])):
         if (span := _padded_range(sl.values)) is not None:
             layout[axis]["range"] = span

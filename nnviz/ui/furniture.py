@@ -58,6 +58,9 @@ PRESENTATION_CSS = """
 .stMainBlockContainer [data-testid="stTable"] :is(td, th) { font-size: calc(var(--nnviz-scale) * 0.875rem) !important; }
 [role="listbox"] [role="option"], [role="listbox"] [role="option"] p { font-size: calc(var(--nnviz-scale) * 0.875rem) !important; }
 [data-testid="stSidebar"] p { font-size: 1.15rem !important; }
+[data-testid="stSidebar"] :is(input, textarea, [data-tag] span, [data-testid="stSliderThumbValue"] p) {
+  font-size: calc(var(--nnviz-scale) * 0.875rem) !important;
+}
 </style>
 """.replace("SCALE", str(PRESENTATION_SCALE))
 
