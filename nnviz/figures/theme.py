@@ -55,7 +55,7 @@ def template(presentation: bool = False) -> go.layout.Template:
         "zerolinewidth": 1.5, "linecolor": "#444", "showline": True, "ticks": "outside",
         "title": {"font": {"size": size + 1}, "standoff": 12 if presentation else 8}, "automargin": True,
     }
-    scene_axis = {"tickfont": {"size": size - 5}, "title": {"font": {"size": size + 1}}, "backgroundcolor": "white",
+    scene_axis = {"tickfont": {"size": size - 3}, "title": {"font": {"size": size + 1}}, "backgroundcolor": "white",
                   "gridcolor": "#dddddd", "showbackground": True}
     return go.layout.Template(
         data={"scatter": scatter_cycle},

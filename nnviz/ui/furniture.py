@@ -47,7 +47,7 @@ PRESENTATION_CSS = """
 .stMainBlockContainer [data-testid="stCaptionContainer"] :is(p, li) { font-size: calc(var(--nnviz-scale) * 0.875rem) !important; }
 /* The number a lesson is about stays larger than its label. */
 .stMainBlockContainer [data-testid="stMetricValue"],
-.stMainBlockContainer [data-testid="stMetricValue"] p { font-size: calc(var(--nnviz-scale) * 2rem) !important; }
+.stMainBlockContainer [data-testid="stMetricValue"] p { font-size: calc(var(--nnviz-scale) * 2.25rem) !important; }
 .stMainBlockContainer [data-testid="stMetricLabel"] p { font-size: calc(var(--nnviz-scale) * 0.875rem) !important; }
 /* Slider values and their ends, select boxes, chips, text boxes, tables, menus. */
 .stMainBlockContainer [data-testid="stSliderThumbValue"] p,
