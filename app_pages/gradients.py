@@ -26,8 +26,10 @@ PAGE = "gradients"
 VIEWS = ["surface", "directional", "field", "lab", "examples"]
 SURFACE_KEYS = [*SURFACES, "custom"]
 DEFAULT_SURFACE = "mountain"
+FIELD_SURFACE = "elongated"  # a minimum with oval level curves: −∇f points in, at right angles to them
 DEFAULT_FORMULA = "sin(x)*cos(y) + 0.1*x^2"
 DEFAULT_SPAN = 3.0
+LAB_DEFAULT = "exp"  # f‴ ≠ 0: the central difference shows its truncation branch of slope 2 (the book's quadratic has none)
 LAST_SURFACE = "_gradients_surface"
 LAST_DRAWABLE = "_gradients_last_drawable"
 SNAPS = ("up", "down", "level")
@@ -73,10 +75,10 @@ def point_sliders(surface: Surface, key: str, columns: list) -> tuple[float, flo
     return point[0], point[1]
 
 
-def surface_controls() -> tuple[Surface, str, tuple[float, float]]:
+def surface_controls(default: str = DEFAULT_SURFACE) -> tuple[Surface, str, tuple[float, float]]:
     columns = st.columns([2, 1.4, 1.4])
     with columns[0]:
-        key = w.choice("surface", s("surface"), SURFACE_KEYS, DEFAULT_SURFACE,
+        key = w.choice("surface", s("surface"), SURFACE_KEYS, default,
                        format_func=lambda k: s(f"surface_{k}"))
     surface = custom_surface() if key == "custom" else get_surface(key)
     point = point_sliders(surface, key, columns[1:])
@@ -231,7 +233,7 @@ def book_field_view() -> None:
 
 
 def free_field_view() -> None:
-    surface, key, point = surface_controls()
+    surface, key, point = surface_controls(FIELD_SURFACE)
     way, normalise, n = field_controls()
     grid, _ = map_and_point(surface, point)
     arrows = lesson.field_arrows(surface, n, lesson.SIGNS[way], normalise)
@@ -285,7 +287,7 @@ def lab_tables(r: lesson.LabReadout) -> None:
 def lab_view() -> None:
     columns = st.columns([3, 2, 2])
     with columns[0]:
-        key = w.choice("fn", s("lab_fn"), list(lesson.LAB_FUNCTIONS), "book", format_func=lambda k: s(f"lab_fn_{k}"),
+        key = w.choice("fn", s("lab_fn"), list(lesson.LAB_FUNCTIONS), LAB_DEFAULT, format_func=lambda k: s(f"lab_fn_{k}"),
                        kind="segmented")
     with columns[1]:
         x0 = w.slider("lx", s("lab_x"), -10.0, 10.0, 5.0, step=0.5)

@@ -26,6 +26,9 @@ from nnviz.ui.i18n import labels, t
 from nnviz.ui.tables import table
 
 PAGE = "optimizers"
+# Schedules open with noisy gradients: small late steps average the noise out (f 0.0126 against 0.80
+# at a constant rate); without noise a decaying rate only slows the descent down (0.078 against 0.013).
+SCHEDULE_NOISE = 0.5
 SURFACE_KEYS = ["elongated", "rosenbrock", "beale", "himmelblau", "saddle", "rastrigin", "custom"]
 NAMES = list(OPTIMIZERS)
 DEFAULT_OPTIMIZERS = list(BOOK_FIGURE.optimizers)
@@ -106,14 +109,15 @@ def run_controls(chosen: list[str], mode: str, shared: float | None) -> tuple[Ru
     return tuple(runs)
 
 
-def setup(with_optimizers: bool = True) -> Setup:
+def setup(with_optimizers: bool = True, noise_default: float = 0.0) -> Setup:
     """The sidebar: surface, start, updates and noise; optimizers and their hyper-parameters if asked."""
     with st.sidebar:
         st.header(t("optimizers.setup"))
         spec, start = surface_controls()
         chosen, mode, shared = optimizer_controls() if with_optimizers else ([], "book", None)
         steps = int(w.slider("steps", t("optimizers.steps"), 1, 300, 30, step=1))
-        noise = w.slider("noise", t("optimizers.noise"), 0.0, 3.0, 0.0, step=0.05, help=t("optimizers.noise_help"))
+        noise = w.slider("noise", t("optimizers.noise"), 0.0, 3.0, noise_default, step=0.05,
+                         help=t("optimizers.noise_help"))
         seed = int(w.slider("seed", t("optimizers.seed"), 0, 999, 0, step=1)) if noise > 0 else 0
         runs = run_controls(chosen, mode, shared) if with_optimizers else ()
     s = Setup(spec, start, runs, mode, steps, noise, seed)
@@ -374,4 +378,5 @@ view = w.choice("view", t("optimizers.view"), VIEWS, "race", format_func=lambda 
 if view == "averaging":
     averaging_view()
 else:
-    PANELS[view](setup(with_optimizers=view != "schedules"))
+    schedules = view == "schedules"
+    PANELS[view](setup(with_optimizers=not schedules, noise_default=SCHEDULE_NOISE if schedules else 0.0))

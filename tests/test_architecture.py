@@ -55,6 +55,15 @@ def test_page_scripts_are_wiring_only(script: Path) -> None:
                 f"{script.name}:{node.lineno} uses the private {node.attr}"
 
 
+@pytest.mark.parametrize("script", [*PAGES, ROOT / "app.py"], ids=[p.stem for p in [*PAGES, ROOT / "app.py"]])
+def test_scripts_have_no_bare_strings_that_streamlit_magic_would_print(script: Path) -> None:
+    """Streamlit writes a script's bare top-level expressions onto the page: a docstring under a
+    constant showed above the Optimizers title. Only the module docstring may stand alone."""
+    body = _tree(script).body
+    bare = [node.lineno for node in body[1:] if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)]
+    assert bare == [], f"{script.name}: bare strings on lines {bare} (use a comment)"
+
+
 @pytest.mark.parametrize("layer", sorted(ALLOWED))
 def test_each_layer_imports_only_the_layers_below_it(layer: str) -> None:
     """Import every module of the layer in a fresh interpreter and look at what came along."""

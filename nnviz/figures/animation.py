@@ -22,12 +22,18 @@ class AnimationLabels:
     step: str  # the slider's prefix, e.g. "step k = "
 
 
+NICE_STRIDES = (1, 2, 5)
+
+
 def frame_steps(last: int, max_frames: int = 100) -> list[int]:
-    """Evenly spaced steps 0 … last (both included), at most ``max_frames`` of them."""
+    """Steps 0 … last (both included) at a round stride (1, 2, 5, 10, 20, …), at most ``max_frames``:
+    the slider's ticks read 0, 5, 10, … and the last one is the run's last step."""
     if last <= 0:
         return [0]
-    count = max(2, min(max_frames, last + 1))
-    return sorted({int(k) for k in np.round(np.linspace(0, last, count))})
+    needed = last / max(max_frames - 1, 1)
+    stride = next(m * 10**e for e in range(12) for m in NICE_STRIDES if m * 10**e >= needed)
+    steps = list(range(0, last + 1, stride))
+    return steps if steps[-1] == last else [*steps, last]
 
 
 def frames_within(budget: int, numbers_per_frame: int, max_frames: int = 100, min_frames: int = 10) -> int:

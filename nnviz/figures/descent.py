@@ -65,6 +65,22 @@ class CurveLabels:
     animation: AnimationLabels
 
 
+STEPS_RANGE_CAP = 1e6
+"""The x_k axis grows to hold a diverging closed form up to this size (beyond it, float32 and the eye give up)."""
+
+
+def _steps_range(run: Run1D) -> list[float]:
+    """The x_k axis: the view, widened to the closed form when the run diverges, so a divergence
+    never looks like a bounded oscillation (η = 1.05 on x² reaches 41 341 in 100 steps)."""
+    lo, hi = run.view
+    if run.closed_form is not None:
+        finite = run.closed_form[np.isfinite(run.closed_form) & (np.abs(run.closed_form) < STEPS_RANGE_CAP)]
+        if finite.size:
+            lo, hi = min(lo, float(finite.min())), max(hi, float(finite.max()))
+    pad = 0.04 * (hi - lo) if (lo, hi) != tuple(run.view) else 0.0
+    return [lo - pad, hi + pad]
+
+
 def curve_figure(run: Run1D, labels: CurveLabels, presentation: bool = False) -> go.Figure:
     """Left: f(x) with the point rolling down it, step by step. Right: x_k against k.
 
@@ -85,7 +101,7 @@ def curve_figure(run: Run1D, labels: CurveLabels, presentation: bool = False) ->
     layout["xaxis"].update(title={"text": "x"}, range=list(run.view))
     layout["yaxis"].update(title={"text": "f(x)"}, range=[lo - pad, hi + pad])
     layout["xaxis2"].update(title={"text": labels.step_axis}, range=[-0.5, max(steps_total - 1, 1) + 0.5])
-    layout["yaxis2"].update(title={"text": "xₖ"}, range=list(run.view))
+    layout["yaxis2"].update(title={"text": "xₖ"}, range=_steps_range(run))
     layout["legend"] = {"orientation": "h", "yanchor": "bottom", "y": 1.08, "x": 0}
     layout["margin"] = {"t": 100 if presentation else 85}
     ks = growing_path_steps([n])

@@ -150,8 +150,8 @@ def surface_figure(grid: SurfaceMap, at_p: SurfacePoint, slices: tuple[Slice, Sl
             "domain": {"x": [0, 0.5 - gap], "y": [0, 0.97]},
             "xaxis": {"title": {"text": "x"}}, "yaxis": {"title": {"text": "y"}},
             "zaxis": {"title": {"text": "f"}}, "aspectmode": "manual",
-            "aspectratio": {"x": 1.1, "y": 1.1, "z": 0.75}, "camera": {"eye": {"x": -0.95, "y": -1.1, "z": 0.6},
-                                                            "center": {"x": 0, "y": 0, "z": -0.1}},
+            "aspectratio": {"x": 1.1, "y": 1.1, "z": 0.75}, "camera": {"eye": {"x": -1.3, "y": -1.5, "z": 0.75},
+                                                            "center": {"x": 0, "y": 0, "z": -0.3}},
         },
         "xaxis": {"domain": [0.5 + gap, 1], "anchor": "y"},
         "yaxis": {"anchor": "x"},
@@ -230,8 +230,8 @@ def slices_figure(slices: tuple[Slice, Slice], point: tuple[float, float], label
     layout["xaxis2"]["title"] = {"text": "y"}
     layout["yaxis"]["title"] = {"text": "f"}
     layout["legend"] = {"x": 1, "xanchor": "right", "y": 1, "yanchor": "top"}
-    layout["height"] = 430 if presentation else 360
-    layout["margin"] = {"t": 70 if presentation else 55}
+    layout["height"] = 470 if presentation else 390
+    layout["margin"] = {"t": 110 if presentation else 85}  # two-line titles
     for axis, sl in (("yaxis", slices[0]), ("yaxis2", slices[1])):
         if (span := _padded_range(sl.values)) is not None:
             layout[axis]["range"] = span
@@ -339,7 +339,7 @@ def line_slice_figure(sl: Slice, labels: LineSliceLabels, presentation: bool = F
         "title": {"text": labels.g_title}, "xaxis": {"title": {"text": labels.g_t}},
         "yaxis": {"title": {"text": "g(t)"}},
         "legend": {"x": 1, "xanchor": "right", "y": 1, "yanchor": "top"},
-        "height": 400 if presentation else 340, "margin": {"t": 60 if presentation else 50},
+        "height": 430 if presentation else 360, "margin": {"t": 100 if presentation else 80},
     }
     if (span := _padded_range(sl.values)) is not None:
         layout["yaxis"]["range"] = span

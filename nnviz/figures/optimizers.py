@@ -128,7 +128,7 @@ def _race_layout(grid: Grid, log: bool, known_min: bool, labels: RaceLabels, pre
         "xaxis": {"domain": [0, RACE_SPLIT], "range": _window(grid.x), "title": {"text": "x"}},
         "yaxis": {"range": _window(grid.y), "title": {"text": "y"}},
         "xaxis2": {"domain": [RACE_SPLIT + 0.08, 1], "anchor": "y2", "title": {"text": labels.iteration}},
-        "yaxis2": {"anchor": "x2", "type": "log" if log else "linear", "exponentformat": "power",
+        "yaxis2": {"anchor": "x2", "side": "right", "type": "log" if log else "linear", "exponentformat": "power",
                    "title": {"text": labels.loss_gap if known_min else labels.loss_value}},
         "annotations": [
             {"text": text, "x": x, "y": 1.0, "xref": "paper", "yref": "paper", "xanchor": "center",

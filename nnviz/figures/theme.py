@@ -53,8 +53,10 @@ def template(presentation: bool = False) -> go.layout.Template:
     axis = {
         "showgrid": True, "gridcolor": "#e5e5e5", "zeroline": True, "zerolinecolor": "#9a9a9a",
         "zerolinewidth": 1.5, "linecolor": "#444", "showline": True, "ticks": "outside",
-        "title": {"font": {"size": size + 1}}, "automargin": True,
+        "title": {"font": {"size": size + 1}, "standoff": 12 if presentation else 8}, "automargin": True,
     }
+    scene_axis = {"tickfont": {"size": size - 3}, "title": {"font": {"size": size + 1}}, "backgroundcolor": "white",
+                  "gridcolor": "#dddddd", "showbackground": True}
     return go.layout.Template(
         data={"scatter": scatter_cycle},
         layout={
@@ -65,6 +67,8 @@ def template(presentation: bool = False) -> go.layout.Template:
             "plot_bgcolor": "white",
             "xaxis": axis,
             "yaxis": axis,
+            "scene": {"xaxis": scene_axis, "yaxis": scene_axis, "zaxis": scene_axis,
+                      "camera": {"eye": {"x": 1.55, "y": 1.55, "z": 1.05}}},
             "legend": {"bgcolor": "rgba(255,255,255,0.85)", "font": {"size": size}},
             "hoverlabel": {"font": {"size": size}},
             "margin": {"l": 60, "r": 20, "t": 60 if presentation else 50, "b": 50},
@@ -88,8 +92,18 @@ def figure(data: list[dict], layout: dict, presentation: bool = False,
     so a misspelt property still fails a test.
     """
     convert_to_base64(data)
+    decade_ticks(layout)
     full_layout = {"template": _template_dict(presentation), "height": height(presentation), **layout}
     return _Figure({"data": data, "layout": full_layout, **({"frames": frames} if frames else {})})
+
+
+def decade_ticks(layout: dict) -> None:
+    """Log axes label the powers of ten (10⁻², 10⁻¹, 1) and leave the ticks between them unlabelled,
+    instead of Plotly's cluttered "2 5 2 5" minor labels (an axis that sets minorloglabels keeps it)."""
+    for name, axis in layout.items():
+        if name[1:5] == "axis" and isinstance(axis, dict) and axis.get("type") == "log":
+            axis.setdefault("minorloglabels", "none")
+            axis.setdefault("exponentformat", "power")
 
 
 class _Figure(go.Figure):
@@ -111,14 +125,19 @@ class _Figure(go.Figure):
 
 
 def side_by_side(titles: tuple[str, str], presentation: bool = False, gap: float = 0.08) -> dict:
-    """Layout of two subplots in a row (axes x/y and x2/y2) with their titles."""
+    """Layout of two subplots in a row (axes x/y and x2/y2) with their titles.
+
+    The right subplot's y axis (ticks and title) sits on its right, on the outer edge: in a narrow
+    chart (1280×720, a column beside the controls) the gap then never has to hold a title, which
+    otherwise lands on the left plot.
+    """
     half = (1 - gap) / 2
     title_font = {"size": subplot_title_size(presentation)}
     return {
         "xaxis": {"domain": [0, half], "anchor": "y"},
         "yaxis": {"anchor": "x"},
         "xaxis2": {"domain": [1 - half, 1], "anchor": "y2"},
-        "yaxis2": {"anchor": "x2"},
+        "yaxis2": {"anchor": "x2", "side": "right"},
         "annotations": [
             {"text": title, "x": x, "y": 1.0, "xref": "paper", "yref": "paper", "xanchor": "center",
              "yanchor": "bottom", "showarrow": False, "font": title_font}

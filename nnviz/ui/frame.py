@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from nnviz.ui.i18n import LANGUAGE_NAMES, LANGUAGES, default_language, t
 from nnviz.ui.widgets import choice, toggle
+
+FAVICON = Path(__file__).parent / "static" / "favicon.png"
+"""The tab icon, shipped with the app: a material-symbol icon is fetched from a font server, so offline it was missing."""
 
 
 def language_switch() -> str:

@@ -37,6 +37,12 @@ def array(value: list | dict) -> np.ndarray:
     return np.array(value, dtype=float)
 
 
+def readings(cells: object) -> np.ndarray:
+    """Table cells as printed by nnviz.figures.format (true minus, NaN, ∞, — for none) read back as floats."""
+    words = {"NaN": "nan", "∞": "inf", "−∞": "-inf", "—": "nan"}
+    return np.array([float(words.get(str(c), str(c).replace("−", "-"))) for c in cells], dtype=float)
+
+
 def assert_clean(at: AppTest) -> None:
     """No exception element and no uncaught error on the page."""
     assert not at.exception, [e.message for e in at.exception]

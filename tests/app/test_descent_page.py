@@ -12,6 +12,7 @@ from tests.app.conftest import (
     assert_silent_fallback,
     figures,
     open_page,
+    readings,
 )
 
 PAGE = "app_pages/descent.py"
@@ -39,8 +40,8 @@ def test_default_view_shows_the_notes_goldens_in_the_halving_table() -> None:
     at = open_page(PAGE)
     assert_clean(at)
     halving = table(at, "x after N steps")
-    np.testing.assert_allclose(halving["x after N steps"], [0.0506110, 0.3978587, 0.0527638], atol=5e-8)
-    assert halving["η"].tolist() == [0.02, 0.01, 0.01] and halving["steps N"].tolist() == [100, 100, 200]
+    np.testing.assert_allclose(readings(halving["x after N steps"]), [0.0506110, 0.3978587, 0.0527638], atol=5e-8)
+    assert halving["η"].tolist() == ["0.02", "0.01", "0.01"] and halving["steps N"].tolist() == [100, 100, 200]
     assert "Slow" in texts(at) and "r = 0.96" in texts(at)
 
 
@@ -132,7 +133,7 @@ def test_book_example_three_rates_side_by_side() -> None:
     status = dict(zip(summary["η"], summary["status"]))
     assert status["10"] == "diverged at step 6" and status["0.1"] == status["1e-10"] == "ran all 100 steps"
     iterations = table(at, "f(x, y)")  # the first panel: η = 10, up to the row that passed |x| > 1e8
-    assert len(iterations) == 7 and np.hypot(*iterations[["x", "y"]].iloc[-1]) > 1e8
+    assert len(iterations) == 7 and np.hypot(*readings(iterations[["x", "y"]].iloc[-1])) > 1e8
 
 
 def test_book_button_sets_the_example() -> None:
@@ -149,7 +150,7 @@ def test_book_rate_0_1_golden_in_the_iteration_table() -> None:
     assert_clean(at)
     iterations = table(at, "f(x, y)")
     assert len(iterations) == 101
-    np.testing.assert_allclose(iterations[["x", "y"]].iloc[-1], [-6.11110793e-10, 8.14814391e-10], atol=5e-18)
+    np.testing.assert_allclose(readings(iterations[["x", "y"]].iloc[-1]), [-6.11110793e-10, 8.14814391e-10], atol=5e-18)
 
 
 

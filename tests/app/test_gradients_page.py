@@ -174,12 +174,27 @@ def test_field_arrow_at_p_is_perpendicular_to_the_level_curve() -> None:
     _, _, dx, dy = arrows(fig, "Arrow at P")
     level = traces(fig, "Tangent of the level curve")[0]
     lx, ly = np.diff(array(level["x"]))[0], np.diff(array(level["y"]))[0]
-    assert dx[0] * lx + dy[0] * ly == pytest.approx(0.0, abs=1e-9)
-    assert np.array([dx[0], dy[0]]) @ np.array([3.0, -4.0]) > 0  # −∇f(1.5, −1) = (3, −4)
+    cosine = (dx[0] * lx + dy[0] * ly) / (np.hypot(dx[0], dy[0]) * np.hypot(lx, ly))
+    assert cosine == pytest.approx(0.0, abs=1e-4), "at right angles (to 0.01°), up to the figure's 5-decimal rounding"
+    # The field opens on a minimum (x²/20 + y²), so −∇f points in towards it: −∇f(−7, 2) = (0.7, −4).
+    along = np.array([dx[0], dy[0]]) @ np.array([0.7, -4.0]) / (np.hypot(dx[0], dy[0]) * np.hypot(0.7, 4.0))
+    assert along == pytest.approx(1.0, abs=1e-6)
+
+
+def test_lab_opens_on_a_function_whose_central_difference_has_a_truncation_error() -> None:
+    """The caption promises a truncation branch of slope 2; the book's quadratic has f‴ = 0 and none."""
+    at = open_page(PAGE, view="lab")
+    assert_clean(at)
+    (fig,) = figures(at)
+    central = next(t for t in fig["data"] if t.get("name") == "Central · float64")
+    h, err = array(central["x"]), array(central["y"])
+    big = (h >= 1e-2) & (h <= 1e-1)
+    slope = np.polyfit(np.log10(h[big]), np.log10(err[big]), 1)[0]
+    assert slope == pytest.approx(2.0, abs=0.1)
 
 
 def test_lab_shows_book_goldens_and_the_step_marker_follows_h() -> None:
-    at = open_page(PAGE, view="lab")
+    at = open_page(PAGE, view="lab", fn="book")
     assert_clean(at)
     golden = at.dataframe[1].value
     assert list(golden.iloc[:, 1]) == list(golden.iloc[:, 2]) == ["0.1999999999990898", "0.2999999999986347"]

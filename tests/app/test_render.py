@@ -12,8 +12,12 @@ import plotly.graph_objects as go
 import pytest
 
 import nnviz.lessons
+from nnviz.figures.maps import MAP_SCALE
 from tests.app.conftest import assert_clean, figures, open_page
 from tests.links import SHARED_LINKS, VIEWS
+
+
+MAP_TRACES = ("contour", "surface")
 
 
 def open_link(link: str, lang: str = "en", present: bool = False):  # noqa: ANN201 - an AppTest
@@ -36,6 +40,8 @@ def test_every_view_renders(name: str, link: str, charts: int, lang: str, presen
     assert len(specs) >= charts
     for spec in specs:
         go.Figure(spec)  # figures skip Plotly's validation for speed (theme.figure): here it runs once
+        scales = [t.get("colorscale") for t in spec["data"] if t.get("type") in MAP_TRACES]
+        assert all(scale == MAP_SCALE for scale in scales), "one colour convention for every map: lighter is lower"
 
 
 @pytest.mark.parametrize("link", SHARED_LINKS)

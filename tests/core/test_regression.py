@@ -170,3 +170,11 @@ def test_line_descent_under_mean_losses_reaches_their_minimisers():
     loss.backward()
     assert float(loss.detach()) == pytest.approx(huber_loss(run.xs[-1][0] * x + run.xs[-1][1], y, 1.5), rel=1e-14)
     np.testing.assert_allclose(params.grad.numpy(), 0, atol=1e-10)
+
+
+def test_three_of_the_notes_points_coincide_as_the_legend_says() -> None:
+    """The line-fit legend says 11 points, 3 at (4, 2): nine dots are visible."""
+    from nnviz.core.regression import NOTES_X, NOTES_Y
+
+    points = list(zip(NOTES_X.tolist(), NOTES_Y.tolist()))
+    assert len(points) == 11 and points.count((4.0, 2.0)) == 3 and len(set(points)) == 9

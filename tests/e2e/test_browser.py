@@ -1,15 +1,36 @@
-"""Every view in real Chromium: drawn without an error at 1280×720 in English and at 1920×1080 in
-Chinese with presentation mode; and a deep link to a fresh server shows the whole frame."""
+"""Every view in real Chromium, as a projector shows it: drawn without an error at 1280×720 in English
+and in Chinese with presentation mode (the tightest layouts); no two chart texts
+collide and none is clipped; in presentation mode every metric's value is larger than its label;
+at 1280×720 the first chart starts above the fold and no button clips its text. And a deep link to
+a fresh server shows the whole frame."""
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 
+from tests.e2e import layout
 from tests.e2e.conftest import ARTIFACTS, opened, wait_for_app
 from tests.links import VIEWS
 
 pytestmark = pytest.mark.e2e
-SETTINGS = [("en", False, 1280, 720), ("zh", True, 1920, 1080)]
+CROWDED: dict[str, str] = {
+    "gradients-lab": "Chinese presentation: the two-row legend touches the subplot titles",
+    "gradients-examples": "a half-width chart: the polar title runs past the edge and into the map's",
+    "mnist": "the 'not trained yet' note is wider than the loss chart",
+    "mnist-init": "the 'not trained yet' note is wider than the loss chart",
+    "mnist-weights": "the figure title is wider than its column",
+    "mnist-errors": "titles wider than their columns; mistake captions collide at presentation size",
+    "mnist-predict": "Chinese presentation: the image and softmax titles meet",
+    "mnist-layers": "three panel titles wider than their panels",
+}
+"""Views whose charts still crowd their text at 1280×720 (reported, not failed): each needs its own
+figure reworked; take a view off the list when it is fixed."""
+BELOW_THE_FOLD: dict[str, str] = {
+    "optimizers-schedules": "Chinese presentation: four controls and the schedule's own sliders push the chart to 760 px",
+}
+SETTINGS = [("en", False, 1280, 720), ("zh", True, 1280, 720)]
 
 
 def with_params(link: str, **params: str) -> str:
@@ -36,6 +57,27 @@ def test_view_is_drawn(server, browser, name: str, link: str, charts: int) -> No
             check_drawn(page, errors, charts)
             suffix = "-present" if present else ""
             page.screenshot(path=str(ARTIFACTS / f"{name}-{lang}-{width}x{height}{suffix}.png"))
+            check_projector_layout(page, name, present, height)
+
+
+def check_projector_layout(page, name: str, present: bool, height: int) -> None:  # noqa: ANN001
+    """What a class at the back of the room needs: readable numbers, no colliding text, a figure in view."""
+    problems = layout.measure_charts(page)
+    if name in CROWDED:
+        if problems:
+            warnings.warn(f"{name}: {CROWDED[name]}: {problems[:3]}", stacklevel=1)
+    else:
+        assert problems == []
+    if present:
+        small = [m for m in layout.metric_sizes(page) if not m["value"] > m["label"]]
+        assert small == [], "a metric's value must be larger than its label"
+    if height <= 720:
+        first = layout.first_chart_top(page)
+        if name in BELOW_THE_FOLD and present:
+            warnings.warn(f"{name}: {BELOW_THE_FOLD[name]}: {first}", stacklevel=1)
+        else:
+            assert first is None or first["top"] < first["height"], f"the first chart starts below the fold: {first}"
+        assert layout.clipped_buttons(page) == []
 
 
 def test_deep_link_on_a_fresh_server_shows_the_frame(fresh_server, browser) -> None:  # noqa: ANN001
@@ -46,3 +88,44 @@ def test_deep_link_on_a_fresh_server_shows_the_frame(fresh_server, browser) -> N
         assert page.locator("[data-testid='stMain'] h1").first.inner_text().startswith("梯度下降")
         switch = page.locator("[data-testid='stSidebar']").get_by_text("中文")
         assert switch.count() >= 1 and switch.first.is_visible()
+        icon = page.evaluate("() => [...document.querySelectorAll('link[rel~=icon]')].map(l => l.href)")
+        assert icon and all(h.startswith((fresh_server.url, "data:")) for h in icon), f"a local favicon: {icon}"
+
+
+# (kind, a page that shows it, its selector); sizes are compared with presentation mode off and on.
+ELEMENT_KINDS = [
+    ("text", "descent", "[data-testid='stMain'] [data-testid='stMarkdownContainer'] p"),
+    ("widget label", "descent", "[data-testid='stMain'] [data-testid='stWidgetLabel'] p"),
+    ("segmented control", "descent", "[data-testid='stMain'] [data-testid='stButtonGroup'] button p"),
+    ("slider value", "descent", "[data-testid='stMain'] [data-testid='stSliderThumbValue'] p"),
+    ("select box", "descent", "[data-testid='stMain'] [data-testid='stSelectbox'] input"),
+    ("chart tick", "descent", "[data-testid='stPlotlyChart'] .xtick text"),
+    ("multiselect chip", "optimizers", "[data-tag] span"),  # in the sidebar
+    ("metric value", "gradients", "[data-testid='stMetricValue'] p"),
+    ("metric label", "gradients", "[data-testid='stMetricLabel'] p"),
+]
+TABLE_CELL = "[data-testid='stTable'] td"
+CANVAS_TABLE_PX = 14.0  # st.dataframe draws its cells at 14 px on a canvas, whatever the CSS
+
+
+def font_px(page, selector: str) -> float:  # noqa: ANN001
+    return page.evaluate("(s) => parseFloat(getComputedStyle(document.querySelector(s)).fontSize)", selector)
+
+
+def test_presentation_scales_every_element_kind(server, browser) -> None:  # noqa: ANN001
+    sizes: dict[tuple[str, bool], float] = {}
+    for link in sorted({page for _, page, _ in ELEMENT_KINDS}):
+        for present in (False, True):
+            url = f"{server.url}/{with_params(link, lang='en', **({'present': 'true'} if present else {}))}"
+            with opened(browser, url, 1280, 720) as (page, errors):
+                wait_for_app(page, 1)
+                for kind, where, selector in ELEMENT_KINDS:
+                    if where == link:
+                        sizes[kind, present] = font_px(page, selector)
+                if present and link == "descent":
+                    sizes["table cell", True] = font_px(page, TABLE_CELL)
+    sizes["table cell", False] = CANVAS_TABLE_PX
+    kinds = [kind for kind, _, _ in ELEMENT_KINDS] + ["table cell"]
+    ratios = {kind: sizes[kind, True] / sizes[kind, False] for kind in kinds}
+    assert all(r >= 1.25 for r in ratios.values()), ratios
+    assert sizes["metric value", True] > 1.5 * sizes["metric label", True], sizes

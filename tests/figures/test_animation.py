@@ -21,6 +21,12 @@ def test_frame_steps_are_evenly_spaced_and_keep_both_ends(last: int, most: int, 
 def test_frame_steps_never_exceed_the_budget() -> None:
     steps = frame_steps(97, 40)
     assert len(steps) <= 40 and steps[0] == 0 and steps[-1] == 97
+    assert steps[:-1] == list(range(0, 97, 5)), "a round stride, so the ticks read 0, 5, 10, …"
+    assert frame_steps(100, 34) == list(range(0, 101, 5)), "ends at the last step, 100 of 100"
+    for last in range(1, 400, 7):
+        for most in (2, 10, 34, 100):
+            s = frame_steps(last, most)
+            assert len(s) <= most and s[0] == 0 and s[-1] == last and len(set(s)) == len(s)
     assert frames_within(60_000, 100) == 100 and frames_within(60_000, 6_000) == 10
     assert frames_within(60_000, 1_000, max_frames=50) == 50
 

@@ -148,3 +148,13 @@ def test_line_fit_map_is_drawn_at_equal_scales_in_the_descent_coordinates():
     assert (star["x"][0], star["y"][0]) == pytest.approx(fit.landscape.optimum)
     path = values(named(data, "path")[0]["x"])
     np.testing.assert_allclose(path, fit.landscape.path[:, 0], rtol=1e-6)
+
+
+
+def test_a_divergent_closed_form_is_drawn_to_its_size() -> None:
+    """η = 1.05 on x² from 3: x_k = 3·(−1.1)^k reaches 41 341 at k = 100; the x_k axis must show it."""
+    wild = spec(figs.curve_figure(lesson.descend_curve(parse("x**2"), (-4.0, 4.0), 3.0, 1.05, 100), CURVE))
+    low, high = wild["layout"]["yaxis2"]["range"]
+    assert high >= 3 * 1.1**100 and low <= -3 * 1.1**99
+    calm = spec(figs.curve_figure(lesson.descend_curve(parse("x**2"), (-4.0, 4.0), 3.0, 0.02, 100), CURVE))
+    assert calm["layout"]["yaxis2"]["range"] == calm["layout"]["xaxis"]["range"], "a calm run keeps the view"

@@ -33,3 +33,27 @@ def test_figure_has_template_height_and_typed_arrays() -> None:
     assert "bdata" in spec["data"][0]["x"], "NumPy arrays travel as base64 typed arrays"
     assert spec["frames"][0]["name"] == "0"
     go.Figure(spec)  # and the whole thing is valid Plotly
+
+
+def test_presentation_scales_every_chart_text_kind_including_3d() -> None:
+    """One factor for text, axis titles, legends and 3-D ticks and titles, as the page CSS does."""
+    normal, large = (theme.template(p).layout for p in (False, True))
+    pairs = [(normal.font.size, large.font.size), (normal.xaxis.title.font.size, large.xaxis.title.font.size),
+             (normal.legend.font.size, large.legend.font.size),
+             (normal.scene.xaxis.tickfont.size, large.scene.xaxis.tickfont.size),
+             (normal.scene.zaxis.title.font.size, large.scene.zaxis.title.font.size)]
+    assert all(big >= 1.3 * small for small, big in pairs), pairs
+    assert large.scene.xaxis.tickfont.size < large.scene.xaxis.title.font.size, "3-D ticks stay below their titles"
+
+
+def test_side_by_side_keeps_the_right_y_axis_on_the_outer_edge() -> None:
+    layout = theme.side_by_side(("a", "b"))
+    assert layout["yaxis2"]["side"] == "right" and layout["yaxis"].get("side", "left") == "left"
+
+
+def test_log_axes_label_only_decades() -> None:
+    spec = theme.figure([], {"yaxis": {"type": "log"}, "yaxis2": {"type": "log", "minorloglabels": "small digits"},
+                             "xaxis": {"type": "linear"}}).to_dict()["layout"]
+    assert spec["yaxis"]["minorloglabels"] == "none" and spec["yaxis"]["exponentformat"] == "power"
+    assert spec["yaxis2"]["minorloglabels"] == "small digits", "an axis that asks for minor labels keeps them"
+    assert "minorloglabels" not in spec["xaxis"]
