@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,6 +42,18 @@ def readings(cells: object) -> np.ndarray:
     """Table cells as printed by nnviz.figures.format (true minus, NaN, ∞, — for none) read back as floats."""
     words = {"NaN": "nan", "∞": "inf", "−∞": "-inf", "—": "nan"}
     return np.array([float(words.get(str(c), str(c).replace("−", "-"))) for c in cells], dtype=float)
+
+
+def numeric(frame: pd.DataFrame) -> pd.DataFrame:
+    """A displayed table with every column whose cells all read as numbers turned back into floats."""
+    out = frame.copy()
+    for i in range(frame.shape[1]):
+        try:
+            values = readings(frame.iloc[:, i])
+        except ValueError:
+            continue
+        out.isetitem(i, values)
+    return out
 
 
 def assert_clean(at: AppTest) -> None:

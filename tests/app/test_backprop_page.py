@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.conftest import assert_clean, assert_silent_fallback, figures, open_page
+from tests.app.conftest import assert_clean, assert_silent_fallback, figures, numeric, open_page
 
 PAGE = "app_pages/backprop.py"
 
 
 def gradient_column(at, column: int = 2) -> dict[str, float]:  # noqa: ANN001 - an AppTest
-    table = at.dataframe[-1].value
+    table = numeric(at.dataframe[-1].value)
     return dict(zip(table.iloc[:, 0], table.iloc[:, column]))
 
 
@@ -36,7 +36,7 @@ def test_editing_the_bill_moves_the_gradients() -> None:
 def test_formula_view_agrees_with_sympy_and_central_differences() -> None:
     at = open_page(PAGE, view="formula", f="x*y + sin(x*y)", vx="0.7", vy="-1.3")
     assert_clean(at)
-    table = at.dataframe[-1].value
+    table = numeric(at.dataframe[-1].value)
     assert list(table.iloc[:, 0]) == ["x", "y"]
     assert list(table.iloc[:, 1]) == pytest.approx(list(table.iloc[:, 2]), rel=1e-12)
     assert list(table.iloc[:, 1]) == pytest.approx(list(table.iloc[:, 3]), rel=1e-6)
@@ -77,7 +77,7 @@ def test_bad_formula_messages_are_in_the_users_language() -> None:
 def test_every_layer_is_shown_and_passes_its_check(layer: str) -> None:
     at = open_page(PAGE, view="layers", layer=layer, n="3")
     assert_clean(at)
-    errors = at.dataframe[0].value.iloc[:, 2]
+    errors = numeric(at.dataframe[0].value).iloc[:, 2]
     assert (errors < 2e-5).all()
     assert len(at.get("latex")) >= 4
 
@@ -86,7 +86,7 @@ def test_the_notes_bias_gradient_is_caught() -> None:
     at = open_page(PAGE, view="layers", layer="affine", db1="true")
     assert_clean(at)
     assert at.warning and not at.error
-    assert at.dataframe[0].value.iloc[2, 2] > 0.1
+    assert numeric(at.dataframe[0].value).iloc[2, 2] > 0.1
 
 
 @pytest.mark.parametrize("params", [
@@ -118,7 +118,7 @@ def test_home_has_a_card_for_the_page() -> None:
 def test_network_by_hand_prints_the_goldens() -> None:
     at = open_page(PAGE, view="network")
     assert_clean(at)
-    rows = dict(zip(at.dataframe[0].value.iloc[:, 1], at.dataframe[0].value.iloc[:, 3]))
+    rows = dict(zip(numeric(at.dataframe[0].value).iloc[:, 1], numeric(at.dataframe[0].value).iloc[:, 3]))
     assert rows["E_total"] == pytest.approx(0.298371109, abs=5e-10)
     assert rows["w5⁺"] == pytest.approx(0.35891648, abs=5e-9)
     assert rows["w1⁺"] == pytest.approx(0.149780716, abs=5e-10)
@@ -128,7 +128,7 @@ def test_network_by_hand_prints_the_goldens() -> None:
 def test_changing_a_weight_changes_the_network() -> None:
     at = open_page(PAGE, view="network", w5="0.9", lang="zh")
     assert_clean(at)
-    rows = dict(zip(at.dataframe[0].value.iloc[:, 1], at.dataframe[0].value.iloc[:, 3]))
+    rows = dict(zip(numeric(at.dataframe[0].value).iloc[:, 1], numeric(at.dataframe[0].value).iloc[:, 3]))
     assert rows["E_total"] != pytest.approx(0.298371109, abs=1e-6)
 
 
@@ -136,7 +136,7 @@ def test_changing_a_weight_changes_the_network() -> None:
 def test_gradient_check_view_shows_the_relative_errors_and_costs(lang: str) -> None:
     at = open_page(PAGE, lang=lang, view="check")
     assert_clean(at)
-    assert (at.dataframe[0].value.iloc[:, 4] < 1e-5).all()
+    assert (numeric(at.dataframe[0].value).iloc[:, 4] < 1e-5).all()
     assert at.metric[1].value == "79,520"
     (fig,) = figures(at)
     assert fig["data"][0]["x"] == ["W1", "b1", "W2", "b2"]
@@ -145,7 +145,7 @@ def test_gradient_check_view_shows_the_relative_errors_and_costs(lang: str) -> N
 def test_a_deliberate_bug_shows_in_the_check() -> None:
     at = open_page(PAGE, view="check", bug="no_mask")
     assert_clean(at)
-    errors = dict(zip(at.dataframe[0].value.iloc[:, 0], at.dataframe[0].value.iloc[:, 4]))
+    errors = dict(zip(numeric(at.dataframe[0].value).iloc[:, 0], numeric(at.dataframe[0].value).iloc[:, 4]))
     assert errors["W1"] > 0.1 and errors["W2"] < 1e-5
 
 
@@ -163,7 +163,10 @@ def test_a_constant_formula_says_there_is_nothing_to_differentiate() -> None:
     assert at.info and len(figures(at)) == 1 and not at.slider
 
 
-def test_a_derivative_sympy_cannot_evaluate_gets_a_warning_not_a_traceback() -> None:
+def test_max_of_a_reciprocal_relu_is_checked_three_ways() -> None:
+    """max(x, 2/relu(x)) at 0.5 is the 2/x branch: ∂f/∂x = −2/x² = −8 (SymPy once failed on it)."""
     at = open_page(PAGE, view="formula", f="max(x, 2/relu(x))", vx="0.5")
     assert_clean(at)
-    assert at.warning and not at.error and len(figures(at)) == 1
+    table = numeric(at.dataframe[-1].value)
+    assert table.iloc[0, 1] == pytest.approx(-8) and table.iloc[0, 2] == pytest.approx(-8)
+    assert not at.error and len(figures(at)) == 1

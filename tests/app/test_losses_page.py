@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from nnviz.core.regression import NOTES_X, NOTES_Y
-from tests.app.conftest import array, assert_clean, assert_silent_fallback, figures, open_page
+from tests.app.conftest import array, assert_clean, assert_silent_fallback, figures, numeric, open_page
 
 PAGE = "app_pages/losses.py"
 VIEWS = {"regression": 2, "classification": 1, "softmax": 2, "batch": 1}
@@ -58,13 +58,13 @@ def test_residual_curves_and_slopes_follow_the_formulas() -> None:
 def test_mse_line_is_least_squares_with_the_outlier_and_mae_pulls_by_one() -> None:
     at = open_page(PAGE, ox="7", oy="-3", delta="1")
     assert_clean(at)
-    fit = at.dataframe[0].value.set_index("Loss")
+    fit = numeric(at.dataframe[0].value).set_index("Loss")
     x, y = np.append(NOTES_X, 7.0), np.append(NOTES_Y, -3.0)
     w, b = np.polyfit(x, y, 1)
     mse = fit.loc["r² (PyTorch MSELoss)"]
-    assert mse["slope w"] == pytest.approx(w, abs=1e-6) and mse["intercept b"] == pytest.approx(b, abs=1e-6)
-    assert mse["mean loss"] == pytest.approx(np.mean((w * x + b - y) ** 2), rel=1e-9)
-    assert mse["outlier's pull"] == pytest.approx(-2 * (w * 7 + b + 3), rel=1e-6)
+    assert mse["slope w"] == pytest.approx(w, rel=1e-3) and mse["intercept b"] == pytest.approx(b, rel=1e-3)  # as printed
+    assert mse["mean loss"] == pytest.approx(np.mean((w * x + b - y) ** 2), rel=1e-3)
+    assert mse["outlier's pull"] == pytest.approx(-2 * (w * 7 + b + 3), rel=1e-3)
     assert fit.loc["|r| (MAE, L1Loss)", "outlier's pull"] == -1.0, "the line passes above the outlier"
     assert fit.loc["Huber (δ)", "outlier's pull"] == -1.0, "capped at δ"
     assert fit.loc["|r| (MAE, L1Loss)", "slope w"] > w, "MAE tilts less towards a low outlier"
@@ -73,19 +73,19 @@ def test_mse_line_is_least_squares_with_the_outlier_and_mae_pulls_by_one() -> No
 def test_without_the_outlier_every_line_fits_the_eleven_points() -> None:
     at = open_page(PAGE, outlier="false")
     assert_clean(at)
-    fit = at.dataframe[0].value.set_index("Loss")
+    fit = numeric(at.dataframe[0].value).set_index("Loss")
     assert "outlier's pull" not in fit.columns
     w, b = np.polyfit(NOTES_X, NOTES_Y, 1)
-    assert fit.loc["r² (PyTorch MSELoss)", "slope w"] == pytest.approx(w, abs=1e-9)
+    assert fit.loc["r² (PyTorch MSELoss)", "slope w"] == pytest.approx(w, rel=1e-3)  # as printed
     assert not traces(figures(at)[1], "Outlier")
 
 
 def test_moving_the_outlier_moves_the_lines() -> None:
     at = open_page(PAGE)
-    before = at.dataframe[0].value["slope w"].to_numpy()
+    before = numeric(at.dataframe[0].value)["slope w"].to_numpy()
     at.slider(key="oy").set_value(-4.0).run()
     assert_clean(at)
-    after = at.dataframe[0].value["slope w"].to_numpy()
+    after = numeric(at.dataframe[0].value)["slope w"].to_numpy()
     assert np.all(after < before)
     star = traces(figures(at)[1], "Outlier")[0]
     assert array(star["y"]).tolist() == [-4.0]
@@ -104,8 +104,8 @@ def test_no_loss_chosen_still_fits_the_line() -> None:
 def test_notes_example_shows_the_goldens() -> None:
     at = open_page(PAGE, view="classification")
     assert_clean(at)
-    examples = at.dataframe[0].value
-    assert examples["cross-entropy"].tolist() == pytest.approx([0.510825457099338, -np.log(0.1 + 1e-7)], abs=1e-15)
+    examples = numeric(at.dataframe[0].value)
+    assert examples["cross-entropy"].tolist() == pytest.approx([0.510825457099338, -np.log(0.1 + 1e-7)], rel=1e-13)
     assert examples["book's MSE ½Σ(y − t)²"].tolist() == pytest.approx([0.0975, 0.5975], abs=1e-15)
 
 
