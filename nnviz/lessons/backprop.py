@@ -98,8 +98,8 @@ class GradientCheck:
 
 
 def _symbolic(expr: Expression, name: str, values: tuple[float, ...]) -> float | None:
-    """SymPy's ∂f/∂name at ``values``; None where SymPy cannot make the derivative a function
-    (for max(x, 2/relu(x)) its Heaviside of an infinite argument raises TypeError in lambdify)."""
+    """SymPy's ∂f/∂name at ``values``; None where SymPy cannot evaluate its derivative (lambdify
+    raising TypeError or ValueError, as it once did for a Heaviside of an infinite argument)."""
     try:
         return float(expr.diff(name)(*values))
     except (TypeError, ValueError):

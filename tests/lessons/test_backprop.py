@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import torch
 
+from nnviz.core.expr import Expression
 from nnviz.data.mnist import load_mnist_subset
 from nnviz.lessons import backprop as lesson
 
@@ -205,7 +206,30 @@ def test_first_to_last_ratio() -> None:
     assert np.isnan(lesson.first_to_last(np.array([0.0, 0.0])))
 
 
-def test_a_derivative_sympy_cannot_evaluate_is_reported_not_raised() -> None:
+def test_a_derivative_sympy_cannot_evaluate_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    """If SymPy's derivative cannot be evaluated (lambdify raised TypeError on max(x, 2/relu(x)) before
+    the parser's hardening), the check says so and still compares backprop with the central difference."""
+    class Refusing:
+        """A derivative that cannot be evaluated: everything else as SymPy's."""
+
+        def __init__(self, inner: Expression) -> None:
+            self.inner = inner
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.inner, name)
+
+        def __call__(self, *_: float) -> float:
+            raise TypeError("Invalid comparison of non-real zoo")
+
+    diff = Expression.diff
+    monkeypatch.setattr(Expression, "diff", lambda self, name: Refusing(diff(self, name)))
+    lesson.check_gradients.cache_clear()
     (check,) = lesson.check_gradients("max(x, 2/relu(x))", lesson.FORMULA_VARIABLES, (0.5, 0.0, 0.0))
+    lesson.check_gradients.cache_clear()
     assert check.verdict == "no_symbolic" and check.symbolic is None
     assert check.backprop == pytest.approx(-2 / 0.25) == pytest.approx(check.numeric, rel=1e-6)
+
+
+def test_max_of_a_reciprocal_relu_now_agrees_three_ways() -> None:
+    (check,) = lesson.check_gradients("max(x, 2/relu(x))", lesson.FORMULA_VARIABLES, (0.5, 0.0, 0.0))
+    assert check.verdict == "agree" and check.symbolic == pytest.approx(-8.0, rel=1e-12)
