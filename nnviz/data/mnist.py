@@ -166,7 +166,18 @@ def download_mnist(
     return directory
 
 
+def _verify(directory: Path, files: Sequence[MnistFile]) -> None:
+    """Every cached file is the published one: its size first (cheap), then its MD5."""
+    for spec in files:
+        path = directory / spec.name
+        size = path.stat().st_size
+        if size != spec.size or _md5(path) != spec.md5:
+            raise MnistDataError("not_mnist", f"{path}: {size} bytes, not the published {spec.name} "
+                                              f"({spec.size} bytes, MD5 {spec.md5})")
+
+
 def _read_cache(directory: Path, files: Sequence[MnistFile]) -> Arrays:
+    _verify(directory, files)
     train_img, train_lbl, test_img, test_lbl = (directory / f.name for f in files)
     return read_idx_pair(train_img, train_lbl), read_idx_pair(test_img, test_lbl)
 
@@ -254,7 +265,7 @@ def load_mnist_with_source(
 
 
 def mnist_cached(cache_dir: str | Path | None = None, files: Sequence[MnistFile] = DEFAULT_FILES) -> bool:
-    """Whether all four IDX files are present in the cache folder (not checked for validity)."""
+    """Whether all four IDX files are present in the cache folder (checked when loaded)."""
     directory = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     return all((directory / f.name).is_file() for f in files)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import math
 
@@ -16,7 +17,7 @@ from tests.app.conftest import (
     figures,
     open_page,
 )
-from tests.data.test_mnist import fake_split, idx_images, idx_labels
+from tests.data.test_mnist import fake_split, idx_images, idx_labels, specs
 
 PAGE = "app_pages/mnist.py"
 
@@ -295,18 +296,35 @@ def test_download_fails_cleanly_offline(empty_cache) -> None:
     assert "无法下载完整 MNIST" in at.warning[0].value
 
 
-def test_cached_full_mnist_can_be_chosen(empty_cache) -> None:
-    empty_cache.mkdir(parents=True)
+def fake_full_cache(directory) -> dict[str, bytes]:  # noqa: ANN001 - a Path
+    """300 + 50 well-formed fake digits under the published file names."""
+    directory.mkdir(parents=True)
     (xtr, ttr), (xte, tte) = fake_split(300, 1), fake_split(50, 2)
-    for name, body in zip([f.name for f in mnist_data.DEFAULT_FILES],
-                          (idx_images(xtr), idx_labels(ttr), idx_images(xte), idx_labels(tte))):
-        (empty_cache / name).write_bytes(gzip.compress(body))
+    bodies = {f.name: gzip.compress(body) for f, body in zip(
+        mnist_data.DEFAULT_FILES, (idx_images(xtr), idx_labels(ttr), idx_images(xte), idx_labels(tte)))}
+    for name, body in bodies.items():
+        (directory / name).write_bytes(body)
+    return bodies
+
+
+def test_cached_full_mnist_can_be_chosen(empty_cache, monkeypatch) -> None:
+    """With the fake files' own sizes and MD5s standing in for the published ones."""
+    load = functools.partial(mnist_data.load_mnist_with_source, files=specs(fake_full_cache(empty_cache)))
+    monkeypatch.setattr(mnist_data, "load_mnist_with_source", load)
     at = open_page(PAGE, data="full")
     assert_clean(at)
     assert not at.get("button") or all(b.key != "download" for b in at.button)
     assert lab(at).data_id == "full" and len(lab(at).t_test) == 50 and lab(at).trainers[0].iters_per_epoch == 3
     at.selectbox(key="data").set_value("subset").run()
     assert lab(at).data_id == "subset" and len(lab(at).t_test) == 1000
+
+
+def test_a_cache_that_is_not_the_published_mnist_is_refused_in_both_languages(empty_cache) -> None:
+    fake_full_cache(empty_cache)
+    for lang, words in (("en", "not the published MNIST file"), ("zh", "不是官方发布的 MNIST 文件")):
+        at = open_page(PAGE, data="full", lang=lang)
+        assert_clean(at)
+        assert any(words in w.value for w in at.warning) and lab(at).data_id == "subset"
 
 
 @pytest.mark.parametrize("params", [

@@ -142,12 +142,13 @@ def fill_cache(directory: Path, bodies: dict[str, bytes]) -> Path:
 def test_cache_is_used_and_formats_follow_the_book(tmp_path: Path, fake_mnist: dict) -> None:
     cache = fill_cache(tmp_path / "c", fake_mnist["bodies"])
     (xtr, ttr), (xte, tte) = fake_mnist["arrays"]
-    (train, test), source = load_mnist_with_source(cache_dir=cache)
+    (train, test), source = load_mnist_with_source(cache_dir=cache, files=specs(fake_mnist["bodies"]))
     assert source.kind == "cache" and source.reason is None and (source.n_train, source.n_test) == (30, 12)
     assert train[0].shape == (30, 784) and train[0].dtype == np.float32 and test[0].shape == (12, 784)
     np.testing.assert_array_equal(train[0], xtr.reshape(30, 784) / np.float32(255.0))
     np.testing.assert_array_equal(train[1], ttr)
-    (x4, t4), _ = load_mnist(normalize=False, flatten=False, one_hot_label=True, cache_dir=cache)
+    (x4, t4), _ = load_mnist(normalize=False, flatten=False, one_hot_label=True, cache_dir=cache,
+                             files=specs(fake_mnist["bodies"]))
     assert x4.shape == (30, 1, 28, 28) and x4.dtype == np.uint8
     np.testing.assert_array_equal(x4[:, 0], xtr)
     assert t4.shape == (30, 10) and t4.dtype == np.float32
@@ -158,7 +159,7 @@ def test_cache_is_used_and_formats_follow_the_book(tmp_path: Path, fake_mnist: d
 def test_corrupt_cache_without_download_falls_back_with_reason(tmp_path: Path, fake_mnist: dict) -> None:
     bodies = dict(fake_mnist["bodies"])
     bodies[NAMES[3]] = gzip.compress(idx_images(np.zeros((12, 28, 28))))
-    _, source = load_mnist_with_source(cache_dir=fill_cache(tmp_path, bodies))
+    _, source = load_mnist_with_source(cache_dir=fill_cache(tmp_path, bodies), files=specs(bodies))
     assert source.kind == "subset" and source.reason_code == "bad_magic"
     assert NAMES[3] in source.reason
 
@@ -298,10 +299,19 @@ def test_corrupt_cached_file_is_replaced_by_download(tmp_path: Path, server: Ser
     assert (tmp_path / NAMES[0]).read_bytes() == bodies[NAMES[0]]
 
 
-def test_valid_cache_is_trusted_without_md5(tmp_path: Path, server: Server, fake_mnist: dict) -> None:
-    fill_cache(tmp_path, fake_mnist["bodies"])  # parses fine, but is not the real MNIST
+def test_a_valid_idx_set_that_is_not_the_published_mnist_is_refused(tmp_path: Path, fake_mnist: dict) -> None:
+    """30 + 12 well-formed images under the real names must not pass for full MNIST."""
+    fill_cache(tmp_path, fake_mnist["bodies"])
+    (train, _), source = load_mnist_with_source(cache_dir=tmp_path)
+    assert source.kind == "subset" and source.reason_code == "not_mnist" and NAMES[0] in source.reason
+    assert len(train[1]) == 4000, "the shipped subset, not the 30 fake images"
+
+
+def test_a_cache_matching_its_md5s_is_trusted_without_download(tmp_path: Path, server: Server, fake_mnist: dict) -> None:
+    fill_cache(tmp_path, fake_mnist["bodies"])
     server.serve("m", fake_mnist["bodies"])
-    _, source = load_mnist_with_source(cache_dir=tmp_path, allow_download=True, mirrors=[server.url("m")])
+    _, source = load_mnist_with_source(cache_dir=tmp_path, allow_download=True, mirrors=[server.url("m")],
+                                       files=specs(fake_mnist["bodies"]))
     assert source.kind == "cache" and server.hits == []
 
 
