@@ -119,6 +119,12 @@ def layers_panel() -> None:
         seed = int(w.slider("seed", s("seed"), 0, 20, 0, step=1))
     db_is_one = kind == "affine" and w.toggle("db1", s("db_is_one"), help=s("db_is_one_help"))
     example = lesson.layer_example(kind, batch, seed, db_is_one)
+    names = [f"∂L/∂{item.name}" for item in example.inputs]
+    fig = figs.check_figure(names, list(example.errors()), labels(figs.CheckLabels, PAGE, title=s("check_title")),
+                            presentation=presentation())
+    chart(fig, PAGE, alt=s("alt_check", layer=s(f"layer_{kind}")), settings={"layer": kind, "n": batch})
+    if db_is_one:
+        st.warning(s("db_is_one_result"), icon=":material/bug_report:")
     forward, backward = lesson.LAYER_RULES[kind]
     st.latex(forward)
     st.latex(backward)
@@ -127,41 +133,41 @@ def layers_panel() -> None:
     latex_row([*example.inputs, example.output])
     st.markdown(f"**{s('backward_heading')}**")
     latex_row([example.upstream, *example.grads])
-    names = [f"∂L/∂{item.name}" for item in example.inputs]
-    fig = figs.check_figure(names, list(example.errors()), labels(figs.CheckLabels, PAGE, title=s("check_title")),
-                            presentation=presentation())
-    chart(fig, PAGE, alt=s("alt_check", layer=s(f"layer_{kind}")), settings={"layer": kind, "n": batch})
     table({
         s("col_array"): names,
         s("col_shape"): [" × ".join(str(n) for n in item.value.shape) for item in example.inputs],
         s("col_error"): list(example.errors()),
     }, formats={s("col_error"): "%.2e"})
-    if db_is_one:
-        st.warning(s("db_is_one_result"), icon=":material/bug_report:")
     show_code(lesson.layer_pass, lesson.layer_example)
 
 
+def hand_sliders(row: tuple[str, ...], values: dict[str, float]) -> None:
+    """One row of the network's sliders, each written into ``values``."""
+    for column, key in zip(st.columns(len(row)), row):
+        with column:
+            label = "η" if key == "eta" else key
+            values[key] = w.slider(key, label, 0.0 if key in ("eta", "t1", "t2") else -1.0,
+                                   2.0 if key == "eta" else 1.0, lesson.HAND_DEFAULTS[key], step=0.01)
+
+
 def hand_controls() -> dict[str, float]:
-    """Sliders for the inputs, targets and rate (first row) and the eight weights and two biases."""
-    values = {}
-    rows = (("i1", "i2", "t1", "t2", "eta"), (*lesson.WEIGHTS[:4], "b1"), (*lesson.WEIGHTS[4:], "b2"))
-    for row in rows:
-        for column, key in zip(st.columns(len(row)), row):
-            high = 2.0 if key == "eta" else 1.0
-            with column:
-                label = "η" if key == "eta" else key
-                values[key] = w.slider(key, label, 0.0 if key in ("eta", "t1", "t2") else -1.0, high,
-                                       lesson.HAND_DEFAULTS[key], step=0.01)
+    """The inputs, targets and rate in view; the eight weights and two biases folded, so the
+    network stays on a projector's first screen (its edges show every weight anyway)."""
+    values: dict[str, float] = {}
+    hand_sliders(("i1", "i2", "t1", "t2", "eta"), values)
+    with st.expander(s("weights_heading"), icon=":material/tune:"):
+        hand_sliders((*lesson.WEIGHTS[:4], "b1"), values)
+        hand_sliders((*lesson.WEIGHTS[4:], "b2"), values)
     return values
 
 
 def network_panel() -> None:
-    st.markdown(s("network_intro"))
     values = hand_controls()
     net = lesson.hand_network(tuple(values.items()))
     fig = figs.network_figure(net, values, labels(figs.NetworkLabels, PAGE, title=s("network_title")),
                               presentation=presentation())
     chart(fig, PAGE, alt=s("alt_network"), caption=s("caption_network"), settings=values)
+    st.markdown(s("network_intro"))
     steps = lesson.hand_steps(net)
     table({
         s("col_step"): [str(k + 1) for k in range(len(steps))],
