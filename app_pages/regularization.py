@@ -179,8 +179,8 @@ def decay_view(lab: Lab, names: list[str]) -> None:
 def dropout_view(lab: Lab, names: list[str]) -> None:
     gap_chart(lab, "dropout", names)
     masks = lab.next_masks(1)
-    text = labels(figs.MaskLabels, PAGE, mask_title=t("regularization.mask_title", it=lab.iteration + 1,
-                                                      kept=percent(lesson.kept_share(masks))))
+    text = labels(figs.MaskLabels, PAGE, mask_title=t("regularization.mask_title", it=lab.iteration + 1),
+                  mask_subtitle=t("regularization.mask_subtitle", kept=percent(lesson.kept_share(masks))))
     chart(figs.mask_figure(masks, text, presentation()), PAGE, alt=t("regularization.alt_mask"),
           settings={"view": "mask", "it": lab.iteration})
     ratio = lab.variants[1].dropout

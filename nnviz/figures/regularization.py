@@ -35,6 +35,7 @@ class WeightsLabels:
 @dataclass(frozen=True)
 class MaskLabels:
     mask_title: str
+    mask_subtitle: str
     unit: str
     layer: str
     kept: str
@@ -112,7 +113,8 @@ def weights_figure(hist: Histograms, names: list[str], labels: WeightsLabels, pr
 
 
 def mask_figure(masks: np.ndarray, labels: MaskLabels, presentation: bool = False) -> go.Figure:
-    """One row per hidden layer, one cell per unit: kept (coloured) or dropped (pale)."""
+    """One row per hidden layer, one cell per unit: kept (coloured) or dropped (pale). The title
+    stays short enough for a half-width chart; the share kept goes in the subtitle."""
     layers = [labels.layer.format(n=i) for i in range(1, masks.shape[0] + 1)]
     units = np.arange(1, masks.shape[1] + 1)
     hover = np.where(masks, labels.kept, labels.dropped)
@@ -120,11 +122,11 @@ def mask_figure(masks: np.ndarray, labels: MaskLabels, presentation: bool = Fals
              "colorscale": KEPT_SCALE, "showscale": False, "xgap": 1, "ygap": 3, "customdata": hover,
              "hovertemplate": "%{y}, " + labels.unit + " %{x}: %{customdata}<extra></extra>"}]
     layout = {
-        "title": {"text": labels.mask_title},
+        "title": {"text": labels.mask_title, "subtitle": {"text": labels.mask_subtitle}},
         "xaxis": {"title": {"text": labels.unit}, "showgrid": False, "zeroline": False},
         "yaxis": {"autorange": "reversed", "showgrid": False, "zeroline": False},
-        "height": (60 if presentation else 42) * masks.shape[0] + 140,
-        "margin": {"t": 80 if presentation else 60},
+        "height": (60 if presentation else 42) * masks.shape[0] + 170,
+        "margin": {"t": 110 if presentation else 85},
     }
     return theme.figure(data, layout, presentation)
 
@@ -135,7 +137,7 @@ class GridLabels:
     train_accuracy: str
     with_bn: str
     without_bn: str
-    scale: str
+    grid_title: str
 
 
 def _grid_axes(n: int, cols: int, gap: float = 0.045) -> dict:
@@ -157,9 +159,11 @@ def _grid_axes(n: int, cols: int, gap: float = 0.045) -> dict:
 def batchnorm_grid_figure(scales: list[float], runs: list[tuple[Curves, Curves]], epochs: int, labels: GridLabels,
                           presentation: bool = False) -> go.Figure:
     """The book's figure 6-19: one panel per initial weight std, training accuracy per epoch with
-    batch norm (solid) and without (dashed)."""
+    batch norm (solid) and without (dashed). Each panel is labelled by its std alone (the title
+    says once what the numbers are), so 16 labels fit four to a row in a half-width chart."""
     n = len(scales)
     cols = 4 if n > 4 else 2
+    rows = -(-n // cols)
     layout = _grid_axes(n, cols)
     data, notes = [], []
     styles = (theme.series_style(0, presentation), theme.series_style(1, presentation))
@@ -171,13 +175,17 @@ def batchnorm_grid_figure(scales: list[float], runs: list[tuple[Curves, Curves]]
                          "name": name, "legendgroup": name, "showlegend": i == 0, "line": styles[j]["line"],
                          "xaxis": f"x{suffix}", "yaxis": f"y{suffix}"})
         layout[f"xaxis{suffix}"]["range"] = [0, epochs]
-        notes.append({"text": f"{labels.scale} {std:.2g}", "xref": f"x{suffix} domain", "yref": f"y{suffix} domain",
+        notes.append({"text": f"{std:.2g}", "xref": f"x{suffix} domain", "yref": f"y{suffix} domain",
                       "x": 0.5, "y": 1.0, "xanchor": "center", "yanchor": "bottom", "showarrow": False,
                       "font": {"size": size}})
-    rows = -(-n // cols)
-    layout.update(annotations=notes, legend={"orientation": "h", "yanchor": "bottom", "y": 1.05, "x": 0},
-                  height=(230 if presentation else 170) * rows + 140,
-                  margin={"t": 100 if presentation else 85, "l": 110 if presentation else 95, "b": 90 if presentation else 75})
+    top, bottom = (150, 90) if presentation else (115, 75)
+    panels = (230 if presentation else 170) * rows
+    # The legend sits in pixels just above the first row's labels, the title above the legend.
+    layout.update(annotations=notes, title={"text": labels.grid_title, "y": 1, "yref": "container", "yanchor": "top",
+                                            "pad": {"t": 10}},
+                  legend={"orientation": "h", "yanchor": "bottom", "y": 1 + 1.6 * size / panels, "x": 0},
+                  height=panels + top + bottom,
+                  margin={"t": top, "l": 110 if presentation else 95, "b": bottom})
     titles = {"xref": "paper", "yref": "paper", "showarrow": False, "font": {"size": theme.font_size(presentation)}}
     notes += [{**titles, "text": labels.epoch_axis, "x": 0.5, "y": 0, "yshift": -30, "yanchor": "top"},
               {**titles, "text": labels.train_accuracy, "x": 0, "xshift": -70, "xanchor": "right", "y": 0.5,

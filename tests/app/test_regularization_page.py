@@ -100,6 +100,8 @@ def test_dropout_view_shows_the_next_steps_masks() -> None:
     expected = lab(at, "dropout").next_masks(1)
     assert expected.shape == (3, 50)
     np.testing.assert_array_equal(array(masks["data"][0]["z"]).reshape(3, 50), expected.astype(int))
+    assert masks["layout"]["title"]["text"] == "Units kept by update 1"
+    assert masks["layout"]["title"]["subtitle"]["text"].endswith(f"· {100 * expected.mean():.1f} % kept")
     assert "1/(1 − p) = 1.43" in texts(at)
 
 
@@ -146,7 +148,7 @@ def test_batchnorm_view_draws_one_panel_per_scale() -> None:
     assert len(fig["data"]) == 8 and {tr["yaxis"] for tr in fig["data"]} == {"y", "y2", "y3", "y4"}
     first = [tr for tr in fig["data"] if tr["yaxis"] == "y"]
     np.testing.assert_allclose(array(first[0]["y"])[1:], bn.trainers[1].train_acc_history, atol=1e-4)
-    assert "std 1" in [a["text"] for a in fig["layout"]["annotations"]]
+    assert "1" in [a["text"] for a in fig["layout"]["annotations"]]
 
 
 def test_search_view_scores_trials_and_narrows_the_range() -> None:

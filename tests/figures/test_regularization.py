@@ -33,7 +33,7 @@ def test_gap_figure_before_training_says_what_to_do() -> None:
 
 def test_mask_figure_has_one_row_per_layer() -> None:
     masks = np.array([[True, False, True], [False, False, True]])
-    spec = figs.mask_figure(masks, figs.MaskLabels("t", "unit", "layer {n}", "kept", "dropped")).to_dict()
+    spec = figs.mask_figure(masks, figs.MaskLabels("t", "s", "unit", "layer {n}", "kept", "dropped")).to_dict()
     (heat,) = spec["data"]
     assert heat["y"] == ["layer 1", "layer 2"]
     assert heat["customdata"].tolist() == [["kept", "dropped", "kept"], ["dropped", "dropped", "kept"]]
@@ -41,11 +41,11 @@ def test_mask_figure_has_one_row_per_layer() -> None:
 
 def test_batchnorm_grid_has_a_panel_per_scale() -> None:
     c = curves([0.1, 0.5], [0.1, 0.4])
-    labels = figs.GridLabels("epoch", "training accuracy", "with", "without", "std")
+    labels = figs.GridLabels("epoch", "training accuracy", "with", "without", "initial std")
     spec = figs.batchnorm_grid_figure([1.0, 0.1, 0.01, 0.001, 1e-4], [(c, c)] * 5, 20, labels).to_dict()
     assert len(spec["data"]) == 10 and {tr["yaxis"] for tr in spec["data"]} == {"y", "y2", "y3", "y4", "y5"}
     assert sum(tr["showlegend"] for tr in spec["data"]) == 2
-    assert "std 0.001" in [a["text"] for a in spec["layout"]["annotations"]]
+    assert "0.001" in [a["text"] for a in spec["layout"]["annotations"]] and spec["layout"]["title"]["text"] == "initial std"
     assert spec["layout"]["xaxis5"]["domain"][0] == spec["layout"]["xaxis"]["domain"][0]  # 4 columns, then a new row
 
 
