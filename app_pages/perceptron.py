@@ -30,9 +30,10 @@ def s(key: str, **values: object) -> str:
 
 
 def weight_sliders(prefix: str, defaults: tuple[float, float, float],
-                   stacked: bool = False) -> tuple[tuple[float, float], float]:
+                   places: list | None = None) -> tuple[tuple[float, float], float]:
+    """Sliders for w1, w2 and b, one in each of ``places`` (default: stacked in the current column)."""
     values = []
-    places = [st.container() for _ in range(3)] if stacked else st.columns(3)
+    places = places or [st.container() for _ in range(3)]
     for place, name, default in zip(places, ("w1", "w2", "b"), defaults):
         with place:
             values.append(w.slider(f"{prefix}{name}", s(f"slider_{name}"), -30.0, 30.0, default, step=0.1,
@@ -53,7 +54,7 @@ def gate_panel() -> None:
         for col, (name, values) in zip(presets, GATE_PRESETS.items()):
             w.preset_button(s(f"preset_{name}"), values, key=f"btn_{name}", where=col,
                             help=s(f"preset_{name}_help"))
-        weights, bias = weight_sliders("", (0.5, 0.5, -0.7), stacked=True)
+        weights, bias = weight_sliders("", (0.5, 0.5, -0.7))
         output = w.choice("out", s("output"), OUTPUTS, "step", format_func=lambda o: s(f"out_{o}"),
                           kind="segmented")
         st.latex(rf"y = {OUTPUT_LATEX[output]}\left({figs.affine_latex(weights, bias)}\right)")
@@ -72,17 +73,19 @@ def gate_panel() -> None:
 
 def xor_panel() -> None:
     st.markdown(s("xor_try"))
-    weights, bias = weight_sliders("x", (0.5, -0.5, -0.1))
-    output = w.choice("xout", s("xor_neurons"), OUTPUTS, "step", format_func=lambda o: s(f"out_{o}"),
-                      kind="segmented")
-    right = lesson.xor_try(weights, bias)
-    (st.success if right == 4 else st.info)(s("xor_score", right=right, best=lesson.best_xor_line(),
-                                              lines=f"{lesson.LINE_SEARCH[1] ** 3:,}"))
+    *places, last = st.columns([1, 1, 1, 1.6])
+    weights, bias = weight_sliders("x", (0.5, -0.5, -0.1), places=places)
+    with last:
+        output = w.choice("xout", s("xor_neurons"), OUTPUTS, "step", format_func=lambda o: s(f"out_{o}"),
+                          kind="segmented")
     solution = lesson.xor_solution(output)
     user_line = lesson.decision_line(weights, bias, *lesson.GATE_PLANE)
     fig = figs.xor_figure(solution, user_line, labels(figs.XorLabels, PAGE), presentation())
     chart(fig, PAGE, alt=s("alt_xor"), caption=s("caption_xor"),
           settings={"xw1": weights[0], "xw2": weights[1], "xb": bias, "xout": output})
+    right = lesson.xor_try(weights, bias)
+    (st.success if right == 4 else st.info)(s("xor_score", right=right, best=lesson.best_xor_line(),
+                                              lines=f"{lesson.LINE_SEARCH[1] ** 3:,}"))
     two = solution.two
     table({"x₁": list(two.x[:, 0]), "x₂": list(two.x[:, 1]), "s₁ = NAND": list(two.hidden[:, 0]),
            "s₂ = OR": list(two.hidden[:, 1]), "y = AND(s₁, s₂)": list(two.y)},

@@ -27,6 +27,8 @@ PATTERNS = ["", "/", ".", "x", "-"]
 OUTLIER_COLOR = theme.OKABE_ITO[1]
 SPREAD_TICKS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2]
 LEGEND_ON_TOP = {"orientation": "h", "yanchor": "bottom", "y": 1.08, "x": 0}
+LEGEND_BELOW = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "xanchor": "left"}
+LEGEND_ROOM = 130  # px added to the figure's height for a legend below both panels
 
 
 def value_text(value: float, digits: int = 4) -> str:
@@ -43,6 +45,13 @@ def _marker_size(presentation: bool) -> int:
 def _on_top(layout: dict, presentation: bool) -> dict:
     """The legend in a row above both panels, with room for it."""
     layout.update(legend=LEGEND_ON_TOP, margin={"t": 115 if presentation else 95})
+    return layout
+
+
+def _below(layout: dict, presentation: bool) -> dict:
+    """The legend along the bottom of the figure, below both panels' axis titles, where it cannot
+    meet the subplot titles however many rows its entries wrap to; the figure grows to hold it."""
+    layout.update(legend=LEGEND_BELOW, height=theme.height(presentation) + LEGEND_ROOM)
     return layout
 
 
@@ -174,7 +183,7 @@ def classification_figure(curves: ClassificationCurves, p: float, example: tuple
     layout["xaxis2"].update(title={"text": labels.p_axis}, range=[0, 1])
     layout["yaxis"].update(title={"text": labels.loss_axis}, range=[-0.2, top])
     layout["yaxis2"].update(range=[-0.2, 6.0])
-    return theme.figure(data, _on_top(layout, presentation), presentation)
+    return theme.figure(data, _below(layout, presentation), presentation)
 
 
 # --- softmax with cross-entropy ---------------------------------------------------------------------

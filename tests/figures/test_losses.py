@@ -8,6 +8,7 @@ import numpy as np
 
 from nnviz.data.mnist import load_mnist_subset
 from nnviz.figures import losses as figs
+from nnviz.figures import theme
 from nnviz.lessons import losses as lesson
 
 RESIDUAL = figs.ResidualLabels("loss", "slope", "r")
@@ -47,3 +48,16 @@ def test_batch_figure_draws_the_whole_set_loss_and_presentation_is_larger() -> N
     size = lambda f: f["layout"]["template"]["layout"]["font"]["size"]  # noqa: E731
     assert size(big) > size(fig)
     assert np.isclose(sum(hist.counts), lesson.BATCHES_DRAWN)
+
+
+def test_classification_legend_sits_below_the_panels_and_the_figure_grows_for_it() -> None:
+    """Seven entries wrap to several rows in Chinese; above the panels they ran into the subplot
+    titles, so the legend is pinned to the figure's bottom edge (container coordinates)."""
+    labels = figs.ClassificationLabels(*"multi binary p loss ce exact mse one zero yours example".split())
+    for presentation in (False, True):
+        fig = figs.classification_figure(lesson.classification_curves(False), 0.6, (0.6, 0.51), labels, False,
+                                         presentation).to_dict()["layout"]
+        assert (fig["legend"]["yref"], fig["legend"]["y"], fig["legend"]["yanchor"]) == ("container", 0, "bottom")
+        titles = [a for a in fig["annotations"] if a["text"] in ("multi", "binary")]
+        assert len(titles) == 2 and all(a["yanchor"] == "bottom" and a["y"] == 1.0 for a in titles)
+        assert fig["height"] == theme.height(presentation) + figs.LEGEND_ROOM
