@@ -21,8 +21,11 @@ from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, Server, wait_for_app  # 
 SHOTS = [
     *((f"{page}-{lang}", f"{link}{'&' if '?' in link else '?'}lang={lang}", charts, 1600, 900)
       for page, link, charts in (
+          ("perceptron", "perceptron?view=forward", 1),
           ("activations", "activations", 1),
+          ("losses", "losses?view=softmax", 2),
           ("gradients", "gradients", 2),
+          ("backprop", "backprop", 1),
           ("descent", "descent?view=2d&surf=himmelblau&grid9=true", 1),
           ("optimizers", "optimizers?view=multiples", 1),
           ("init", "init?view=compare", 2),
