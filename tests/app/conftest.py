@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -54,6 +56,22 @@ def numeric(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         out.isetitem(i, values)
     return out
+
+
+def assert_start_pause_continue(at: AppTest, lab: Callable[[AppTest], Any]) -> None:
+    """The shared training bar at the slowest speed: Start runs one update per tick with Step
+    disabled, Pause stops at once, and Start then reads Continue."""
+    at.button(key="start").click().run()
+    assert_clean(at)
+    assert lab(at).running and at.button(key="pause").label == "Pause"
+    assert at.button(key="step").disabled
+    at.run()
+    at.run()
+    assert lab(at).iteration == 3, "one update per tick at the slowest speed"
+    at.button(key="pause").click().run()
+    at.run()
+    assert not lab(at).running and lab(at).iteration == 3
+    assert at.button(key="start").label == "Continue"
 
 
 def assert_clean(at: AppTest) -> None:

@@ -14,6 +14,7 @@ from tests.app.conftest import (
     array,
     assert_clean,
     assert_silent_fallback,
+    assert_start_pause_continue,
     figures,
     open_page,
 )
@@ -92,17 +93,7 @@ def test_step_and_epoch_buttons_train() -> None:
 
 def test_start_pause_and_continue() -> None:
     at = open_page(PAGE, speed="slow")
-    at.button(key="start").click().run()
-    assert_clean(at)
-    assert lab(at).running and at.button(key="pause").label == "Pause"
-    assert at.button(key="step").disabled
-    at.run()
-    at.run()
-    assert lab(at).iteration == 3, "one update per tick at the slowest speed"
-    at.button(key="pause").click().run()
-    at.run()
-    assert not lab(at).running and lab(at).iteration == 3
-    assert at.button(key="start").label == "Continue"
+    assert_start_pause_continue(at, lab)
 
 
 def test_fast_run_to_the_end_reaches_the_subset_band() -> None:

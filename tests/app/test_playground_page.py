@@ -6,7 +6,14 @@ from __future__ import annotations
 import numpy as np
 
 from nnviz.lessons.playground import Playground
-from tests.app.conftest import array, assert_clean, assert_silent_fallback, figures, open_page
+from tests.app.conftest import (
+    array,
+    assert_clean,
+    assert_silent_fallback,
+    assert_start_pause_continue,
+    figures,
+    open_page,
+)
 
 PAGE = "app_pages/playground.py"
 
@@ -40,15 +47,7 @@ def test_step_trains_and_redraws_the_boundary() -> None:
 
 def test_start_pause_and_continue() -> None:
     at = open_page(PAGE, speed="slow")
-    at.button(key="start").click().run()
-    assert lab(at).running and at.button(key="step").disabled
-    at.run()
-    at.run()
-    assert lab(at).iteration == 3, "one update per tick at the slowest speed"
-    at.button(key="pause").click().run()
-    at.run()
-    assert not lab(at).running and lab(at).iteration == 3
-    assert at.button(key="start").label == "Continue"
+    assert_start_pause_continue(at, lab)
 
 
 def test_a_run_to_the_end_learns_xor() -> None:

@@ -7,7 +7,14 @@ import numpy as np
 import pytest
 
 from nnviz.core.search import SearchSpace
-from tests.app.conftest import array, assert_clean, assert_silent_fallback, figures, open_page
+from tests.app.conftest import (
+    array,
+    assert_clean,
+    assert_silent_fallback,
+    assert_start_pause_continue,
+    figures,
+    open_page,
+)
 
 PAGE = "app_pages/regularization.py"
 
@@ -64,15 +71,7 @@ def test_epoch_button_draws_train_test_and_the_gap() -> None:
 
 def test_start_pause_continue_in_bounded_ticks() -> None:
     at = open_page(PAGE, speed="slow", n="100", depth="1", width="20", epochs="10")
-    at.button(key="start").click().run()
-    assert lab(at).running and at.button(key="step").disabled
-    at.run()
-    at.run()
-    assert lab(at).iteration == 3, "one update per tick at the slowest speed"
-    at.button(key="pause").click().run()
-    at.run()
-    assert not lab(at).running and lab(at).iteration == 3
-    assert at.button(key="start").label == "Continue"
+    assert_start_pause_continue(at, lab)
     at.button(key="start").click().run()
     run_until_stopped(at, "overfit")
     assert lab(at).done and at.success
