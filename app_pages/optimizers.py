@@ -210,7 +210,7 @@ def race_table(s: Setup, results: list[Outcome]) -> None:
                                      else t("optimizers.status_ok") for o in results],
     }, formats={"η": "%.4g", final: "%.4g", length: "%.3f"})
     if s.surface.f_min is None:
-        st.caption(t("optimizers.no_fmin"))
+        st.caption(t("optimizers.no_minimum" if lesson.quadratic(s.spec) else "optimizers.no_fmin"))
     if s.mode == "tuned":
         st.caption(t("optimizers.tuned_note"))
 

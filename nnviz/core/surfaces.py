@@ -329,3 +329,23 @@ def quadratic_hessian(surface: Surface) -> FloatArray | None:
     if all(np.allclose(h, first, rtol=1e-9, atol=1e-12) for h in samples[1:]):
         return (first + first.T) / 2
     return None
+
+
+def with_quadratic_minimum(surface: Surface) -> Surface:
+    """A quadratic surface with a positive definite Hessian H, given its minimum in closed form:
+    w* = c − H⁻¹ ∇f(c) from the window's centre c, f* = f(w*). Any other surface comes back as it was.
+
+    The gradient is checked to vanish at w* (a kink like |x| can fake a constant Hessian).
+    """
+    hessian = quadratic_hessian(surface)
+    if hessian is None or np.linalg.eigvalsh(hessian)[0] <= 0:
+        return surface
+    centre = np.array([sum(surface.xlim) / 2, sum(surface.ylim) / 2])
+    with np.errstate(all="ignore"):
+        w = centre - np.linalg.solve(hessian, surface.gradient_at(centre))
+        residual, value = surface.gradient_at(w), surface.value_at(w)
+    scale = float(np.max(np.abs(hessian))) * (1.0 + float(np.max(np.abs(w))))
+    if not (np.isfinite(value) and np.all(np.abs(residual) <= 1e-9 * scale)):
+        return surface
+    minimum = CriticalPoint(float(w[0]), float(w[1]), "min")
+    return replace(surface, critical_points=(minimum,), f_min=value)

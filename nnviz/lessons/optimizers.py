@@ -34,6 +34,7 @@ from nnviz.core.surfaces import (
     quadratic_hessian,
     surface_from_expression,
     surface_grid,
+    with_quadratic_minimum,
 )
 from nnviz.lessons.frozen import read_only
 from nnviz.lessons.runs import run_length
@@ -64,10 +65,11 @@ class SurfaceSpec:
 
 @lru_cache(maxsize=64)
 def build_surface(spec: SurfaceSpec) -> Surface:
-    """The preset, or the typed f(x, y) with SymPy's gradient and Hessian over its window."""
+    """The preset, or the typed f(x, y) with SymPy's gradient and Hessian over its window (and, for a
+    quadratic with a minimum, that minimum in closed form)."""
     if spec.key != "custom":
         return SURFACES[spec.key]
-    return surface_from_expression(parse(spec.formula, ("x", "y")), spec.xlim, spec.ylim)
+    return with_quadratic_minimum(surface_from_expression(parse(spec.formula, ("x", "y")), spec.xlim, spec.ylim))
 
 
 @dataclass(frozen=True)

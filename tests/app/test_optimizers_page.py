@@ -250,6 +250,25 @@ def test_custom_quadratic_gets_the_insight() -> None:
     assert metrics["Condition number κ"] == "4"
 
 
+def test_custom_quadratic_races_to_its_closed_form_minimum() -> None:
+    """f = (x − 1)² + 2y²: f* = 0 at (1, 0), so SGD's first update within ε is where
+    f − f* = (x₀ − 1)²(1 − 2η)^2k + 2y₀²(1 − 4η)^2k first drops below ε."""
+    at = open_page(PAGE, surface="custom", fxy="(x-1)**2 + 2*y**2", opts=["sgd"], lr="0.1", mode="shared",
+                   own_start="true", sx_custom="3", sy_custom="1")
+    assert_clean(at)
+    gap = [4 * 0.8 ** (2 * k) + 2 * 0.6 ** (2 * k) for k in range(31)]
+    want = next(k for k, g in enumerate(gap) if g < 1e-3)
+    assert at.dataframe[0].value.iloc[0, 2] == str(want)
+    assert not any("f*" in c.value for c in at.caption), "no note that f* is unknown"
+
+
+def test_indefinite_quadratic_says_it_has_no_minimum() -> None:
+    at = open_page(PAGE, surface="custom", fxy="x**2 - y**2")
+    assert_clean(at)
+    assert any("not positive definite" in c.value for c in at.caption)
+    assert at.dataframe[0].value.iloc[0, 2] == "—"
+
+
 def test_own_start_moves_the_start() -> None:
     at = open_page(PAGE, own_start="true", sx_elongated="3", sy_elongated="-1")
     assert_clean(at)

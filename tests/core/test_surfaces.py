@@ -21,6 +21,7 @@ from nnviz.core.surfaces import (
     quadratic_hessian,
     surface_from_expression,
     surface_grid,
+    with_quadratic_minimum,
 )
 
 X, Y = sp.symbols("x y")
@@ -245,3 +246,21 @@ def test_typed_surface_window_and_undefined_points_without_warnings():
 def test_surface_from_expression_needs_x_and_y():
     with pytest.raises(ValueError):
         surface_from_expression(parse("x**2", ("x",)))
+
+
+@pytest.mark.parametrize("text", ["x**2/10 + y**2/2", "(x - 1)**2 + 3*(y + 2)**2 + x*y", "2*x**2 - 3*x*y + 4*y**2 - x + 7"])
+def test_quadratic_minimum_is_the_sympy_critical_point(text: str) -> None:
+    expr = sp.sympify(text)  # the test's own SymPy, independent of nnviz.core.expr
+    (point,) = sp.solve([sp.diff(expr, X), sp.diff(expr, Y)], [X, Y], dict=True)
+    s = with_quadratic_minimum(surface_from_expression(parse(text, ("x", "y")), (-4, 4), (-4, 4)))
+    (c,) = s.critical_points
+    assert c.kind == "min"
+    assert (c.x, c.y) == (pytest.approx(float(point[X]), abs=1e-12), pytest.approx(float(point[Y]), abs=1e-12))
+    assert s.f_min == pytest.approx(float(expr.subs(point)), abs=1e-12)
+
+
+@pytest.mark.parametrize("text", ["x**2 - y**2", "x**2", "-x**2 - y**2", "x**2 + x*y + y**4", "abs(x - 1) + (x**2 + y**2)/10"])
+def test_no_closed_form_minimum_without_a_positive_definite_quadratic(text: str) -> None:
+    """Saddle, flat direction, maximum, not a quadratic, and a kink that fakes a constant Hessian."""
+    s = surface_from_expression(parse(text, ("x", "y")), (-4, 4), (-4, 4))
+    assert with_quadratic_minimum(s) is s
