@@ -3,7 +3,7 @@
 import streamlit as st
 
 from nnviz.core.expr import Expression, parse
-from nnviz.core.functions import ACTIVATIONS, SOFTMAX_LATEX, get, softmax, softmax_naive
+from nnviz.core.functions import ACTIVATIONS, SOFTMAX_LATEX, get, saturation_zones, softmax, softmax_naive
 from nnviz.figures import activations as figs
 from nnviz.lessons import activations as lesson
 from nnviz.ui import widgets as w
@@ -79,7 +79,7 @@ def curves_panel() -> None:
         st.markdown(t("activations.probe_heading", x0=x0))
         probe_table([(name(k), lesson.probe(get(k), x0, x_range)) for k in chosen])
         st.caption(t("activations.kinks"))
-    show_code(act.f, act.df, lesson.saturation_intervals)
+    show_code(act.f, act.df, saturation_zones)
 
 
 def depth_panel() -> None:

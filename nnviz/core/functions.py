@@ -18,6 +18,7 @@ from nnviz.core.expr import Expression
 Array = np.ndarray
 LEAKY_SLOPE = 0.01
 SATURATION_TOL = 0.01
+SATURATION_MIN_WIDTH = 1.0  # in units of x: a flat stretch, not the dip of f' through 0 at a minimum
 _erf = np.vectorize(math.erf, otypes=[float])
 
 
@@ -186,6 +187,19 @@ def saturated(act: Activation, x: Array, tol: float = SATURATION_TOL) -> Array:
     """Where a unit is saturated: |f'(x)| < tol (the one rule every page uses)."""
     with np.errstate(all="ignore"):
         return np.abs(act.df(x)) < tol
+
+
+def saturation_zones(x: Array, dfx: Array, tol: float = SATURATION_TOL,
+                     min_width: float = SATURATION_MIN_WIDTH) -> list[tuple[float, float]]:
+    """Where a curve on the sorted grid ``x`` is saturated, as (start, end) pairs: the maximal runs of
+    |f'| < tol that are a flat tail (they reach an end of the grid) or at least ``min_width`` wide.
+    A short run around an isolated zero of f' (the minimum of swish or mish) is not saturation."""
+    flat = np.abs(np.asarray(dfx)) < tol
+    edges = np.diff(np.concatenate([[0], flat.astype(np.int8), [0]]))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
+    last = len(flat) - 1
+    return [(float(x[s]), float(x[e])) for s, e in zip(starts, ends)
+            if s == 0 or e == last or x[e] - x[s] >= min_width]
 
 
 def softmax(z: Array, temperature: float = 1.0, axis: int = -1) -> Array:

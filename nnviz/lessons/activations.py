@@ -11,10 +11,10 @@ import numpy as np
 
 from nnviz.core.expr import Expression
 from nnviz.core.functions import (
-    SATURATION_TOL,
     Activation,
     from_expression,
     get,
+    saturation_zones,
     softmax,
     softmax_naive,
 )
@@ -31,7 +31,7 @@ ChainMode = Literal["best", "path"]
 
 @dataclass(frozen=True)
 class Curve:
-    """f and f' of one activation on a grid, NaN gaps at jumps, and where it saturates (|f'| < 0.01)."""
+    """f and f' of one activation on a grid, NaN gaps at jumps, and where it saturates (core saturation_zones)."""
 
     key: str
     x: Array
@@ -57,14 +57,6 @@ class Probe:
         return abs(self.df - self.numeric)
 
 
-def saturation_intervals(x: Array, dfx: Array, tol: float = SATURATION_TOL) -> list[tuple[float, float]]:
-    """Maximal runs of the grid ``x`` where |f'(x)| < tol, as (start, end) pairs."""
-    flat = np.abs(np.asarray(dfx)) < tol
-    edges = np.diff(np.concatenate([[0], flat.astype(np.int8), [0]]))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
-    return [(float(x[s]), float(x[e])) for s, e in zip(starts, ends)]
-
-
 def _with_breaks(x: Array, y: Array, jumps: tuple[float, ...]) -> tuple[Array, Array]:
     """Insert NaN at jump discontinuities so that no vertical segment is drawn."""
     for jump in jumps:
@@ -80,7 +72,7 @@ def curve(act: Activation, x_range: tuple[float, float]) -> Curve:
     with np.errstate(all="ignore"):
         f, df = np.asarray(act.f(x), dtype=float), np.asarray(act.df(x), dtype=float)
     f, df = np.where(np.isfinite(f), f, np.nan), np.where(np.isfinite(df), df, np.nan)
-    zones = saturation_intervals(x, np.where(np.isfinite(df), df, np.inf))
+    zones = saturation_zones(x, np.where(np.isfinite(df), df, np.inf))
     xf, f = _with_breaks(x, f, act.jumps)
     xd, df = _with_breaks(x, df, act.df_jumps)
     read_only(xf, f, xd, df)

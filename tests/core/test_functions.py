@@ -163,3 +163,45 @@ def test_extreme_inputs_stay_finite_without_warnings(key: str, dtype: type) -> N
 def test_gelu_is_the_exact_form() -> None:
     """One GELU for the whole app: x·Φ(x), so GELU(1) = Φ(1) = 0.8413447460685429 (tanh form: 0.8412)."""
     assert float(act.gelu(np.array(1.0))) == pytest.approx(0.8413447460685429, abs=1e-15)
+
+
+def _edge_of_sigmoid_saturation() -> float:
+    """σ'(x) = 0.01 where σ = (1 ± √0.96)/2, i.e. |x| = ln((1 + √0.96)/(1 − √0.96)) ≈ 4.5951."""
+    return float(np.log((1 + np.sqrt(0.96)) / (1 - np.sqrt(0.96))))
+
+
+def test_saturation_zones() -> None:
+    x = np.linspace(-10, 10, 2001)
+    (a0, a1), (b0, b1) = act.saturation_zones(x, act.sigmoid_grad(x))
+    edge = _edge_of_sigmoid_saturation()
+    assert a0 == -10 and b1 == 10
+    assert a1 == pytest.approx(-edge, abs=0.01) and b0 == pytest.approx(edge, abs=0.01)
+    tanh_edge = float(np.arctanh(np.sqrt(0.99)))  # 1 − tanh² = 0.01 at |x| ≈ 2.993
+    assert [z[1] for z in act.saturation_zones(x, act.tanh_grad(x))][:1] == [pytest.approx(-tanh_edge, abs=0.01)]
+    assert act.saturation_zones(x, act.relu_grad(x)) == [(-10.0, 0.0)]
+    assert act.saturation_zones(np.linspace(-0.5, 3, 351), act.relu_grad(np.linspace(-0.5, 3, 351))) == [(-0.5, 0.0)]
+    assert act.saturation_zones(x, np.ones_like(x)) == []
+
+
+@pytest.mark.parametrize("f", [lambda x: x / (1 + np.exp(-x)), lambda x: x * np.tanh(np.log1p(np.exp(x)))],
+                         ids=["swish", "mish"])
+def test_a_minimum_is_not_saturation(f) -> None:  # noqa: ANN001
+    """Swish and mish dip to a minimum near x ≈ −1.2, where f' crosses 0: no zone there, only the left tail."""
+    x = np.linspace(-6, 6, 1201)
+    slope = np.gradient(f(x), x)  # a finite difference, independent of any derivative in nnviz
+    x_min = x[np.argmin(f(x))]
+    assert np.any(np.abs(slope) < act.SATURATION_TOL) and -1.4 < x_min < -1.1
+    assert not any(lo <= x_min <= hi for lo, hi in act.saturation_zones(x, slope))
+    wide = np.linspace(-20, 6, 2601)
+    (left,) = act.saturation_zones(wide, np.gradient(f(wide), wide))
+    assert left[0] == -20 and left[1] < -4, "the flat left tail still counts"
+
+
+def test_a_wide_interior_flat_stretch_is_saturation() -> None:
+    """tanh(x − 5) + tanh(x + 5) is flat between its two steps (f' < 0.01 for |x| < 5 − 2.993)."""
+    x = np.linspace(-3, 3, 601)
+    slope = act.tanh_grad(x - 5) + act.tanh_grad(x + 5)
+    ((lo, hi),) = act.saturation_zones(x, slope)
+    edge = 5 - float(np.arctanh(np.sqrt(0.99)))
+    assert lo == pytest.approx(-edge, abs=0.02) and hi == pytest.approx(edge, abs=0.02)
+    assert act.saturation_zones(x, slope, min_width=2 * edge + 0.1) == [], "narrower than asked: not counted"

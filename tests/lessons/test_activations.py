@@ -43,17 +43,14 @@ def test_relu_chain_dies_for_negative_input() -> None:
     np.testing.assert_array_equal(products, np.zeros(4))
 
 
-def test_saturation_intervals() -> None:
-    x = np.linspace(-10, 10, 2001)
-    intervals = lesson.saturation_intervals(x, act.sigmoid_grad(x))
-    assert len(intervals) == 2
-    (a0, a1), (b0, b1) = intervals
-    # σ'(x) = 0.01 where σ = (1 ± √0.96)/2, i.e. |x| = ln((1+√0.96)/(1−√0.96)) ≈ 4.5951
-    edge = np.log((1 + np.sqrt(0.96)) / (1 - np.sqrt(0.96)))
-    assert a0 == -10 and b1 == 10
-    assert a1 == pytest.approx(-edge, abs=0.01) and b0 == pytest.approx(edge, abs=0.01)
-    assert lesson.saturation_intervals(x, act.relu_grad(x)) == [(-10.0, 0.0)]
-    assert lesson.saturation_intervals(x, np.ones_like(x)) == []
+@pytest.mark.parametrize("text", ["x*tanh(log(1 + exp(x)))", "x*sigmoid(x)"])
+def test_typed_mish_and_swish_shade_their_left_tail_not_their_minimum(text: str) -> None:
+    from nnviz.core.expr import parse
+    c = lesson.curve(lesson.custom_activation(parse(text)), (-20.0, 6.0))
+    x_min = c.x[np.nanargmin(c.f)]
+    (tail,) = c.saturated
+    assert tail[0] == -20.0 and tail[1] < x_min - 2, "only the flat left tail"
+    assert lesson.curve(lesson.custom_activation(parse(text)), (-6.0, 6.0)).saturated == ()
 
 
 def test_curves_break_at_jumps_and_know_their_saturation() -> None:
