@@ -6,6 +6,7 @@ presentation mode, so it works in a notebook and in either language of the app.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,6 +14,7 @@ import plotly.graph_objects as go
 
 from nnviz.figures import theme
 from nnviz.figures.animation import AnimationLabels, add_controls, frame_steps
+from nnviz.figures.format import num
 from nnviz.lessons.init import (
     DepthStats,
     InitSummary,
@@ -23,6 +25,7 @@ from nnviz.lessons.init import (
 
 MAX_COLUMNS = 10  # histogram panels per row: beyond that they get too narrow to read
 MAX_FRAMES = 41  # animation frames for the symmetry demo
+TICK_REACH = 0.7  # the outer ticks of a range [−m, m] sit at most this share of m from 0, clear of the panel's edge
 # Blue (negative) – white (0) – red (positive), ColorBrewer RdBu. Spelled out because the
 # unvalidated figure passes names straight to plotly.js, whose "RdBu" runs the other way.
 DIVERGING = [[0.0, "#2166ac"], [0.25, "#67a9cf"], [0.5, "#f7f7f7"], [0.75, "#ef8a62"], [1.0, "#b2182b"]]
@@ -153,11 +156,24 @@ def compare_histograms_figure(runs: list[tuple[str, InitSummary]], labels: Compa
 
 
 def _ticks(lo: float, hi: float) -> dict:
-    """Ends and middle for the fixed ranges (0, 1) and (−1, 1); otherwise three round ticks."""
+    """Ends and middle for the fixed ranges (0, 1) and (−1, 1); −v, 0, v for a range [−m, m] (gradients,
+    whose scale can be 10⁻⁸ or 10³); otherwise three round ticks."""
     if (lo, hi) in ((0.0, 1.0), (-1.0, 1.0)):
         values = [lo, (lo + hi) / 2, hi]
         return {"tickvals": values, "ticktext": [f"{v:g}" for v in values]}
+    if hi > 0 and lo == -hi:
+        v = symmetric_tick(hi)
+        return {"tickvals": [-v, 0.0, v], "ticktext": [num(-v, 3), "0", num(v, 3)]}
     return {"nticks": 3, "exponentformat": "e"}
+
+
+def symmetric_tick(m: float) -> float:
+    """The largest of 1, 2, 3, 5 × 10ᵏ at most 0.7 m (so at least 0.35 m): a round tick well inside
+    [−m, m], far enough from 0 that its label does not meet the label "0"."""
+    reach = TICK_REACH * m
+    k = math.floor(math.log10(reach))
+    candidates = [d * 10.0**k if k >= 0 else d / 10.0**-k for d in (5, 3, 2, 1)]  # 5e-6, not 4.9999e-6
+    return next(v for v in candidates if v <= reach)
 
 
 def _geometry(rows: list[list[HistPanel]]) -> _Grid:

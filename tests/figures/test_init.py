@@ -55,6 +55,25 @@ def test_layer_histograms_are_shares_of_the_total_with_one_y_range_per_row() -> 
     assert layout["xaxis"]["tickvals"] == [-1.0, 0.0, 1.0]
 
 
+@pytest.mark.parametrize("scale", [3e-9, 1.7e-5, 0.04, 1.0, 12.0, 2.5e3])
+def test_gradient_histograms_read_a_scale_on_three_ticks(scale: float) -> None:
+    """Gradients are binned over [−m, m] whatever their size: the axis shows −v, 0, v with v a round
+    number between 0.35 m and 0.7 m, printed so that the label is the tick's value."""
+    rng = np.random.default_rng(0)
+    grads = [scale * rng.standard_normal(500) / (k + 1) for k in range(5)]
+    hist = lesson.symmetric_histograms(grads)
+    layout = figs.layer_histograms_figure(hist, total=500, labels=HIST).to_dict()["layout"]
+    m = float(np.max(np.abs(np.concatenate(grads))))
+    for k in ("", "2", "5"):
+        axis = layout[f"xaxis{k}"]
+        (v0, zero, v), text = axis["tickvals"], axis["ticktext"]
+        assert (v0, zero) == (-v, 0.0) and 0.35 * m <= v <= 0.7 * m
+        assert axis["range"][0] < v0 and v < axis["range"][1]
+        assert [float(x.replace("−", "-")) for x in text] == pytest.approx([-v, 0, v], rel=1e-12)
+        mantissa = v / 10 ** np.floor(np.log10(v))
+        assert round(mantissa, 9) in (1, 2, 3, 5)
+
+
 def test_compare_grid_names_rows_and_titles_only_the_first() -> None:
     runs = [(name, lesson.summarise_init(scheme, "relu", layers=12, width=10, n_samples=20, std=std))
             for name, scheme, std in (("std 1", "normal", 1.0), ("He √(2/n)", "book_he", None))]
