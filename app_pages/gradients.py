@@ -314,16 +314,17 @@ def comparison_table(rows: list[lesson.Comparison]) -> None:
 
 
 def mountain_example() -> None:
+    """The notes' mountain, its chart at full width: the map and the polar slope need it for their titles."""
     readout = lesson.example_direction()
+    st.subheader(s("ex_mountain"))
+    chart(figs.direction_figure(lesson.surface_map(get_surface("mountain")), readout, direction_labels(""),
+                                presentation()),
+          PAGE, alt=s("alt_example"), caption=s("caption_example"), settings={"example": "mountain"})
+    st.latex(r"z = 5 - x^2 - 2y^2,\quad \nabla z = (-2x,\,-4y),\quad P = (1.5,\,-1)")
     left, right = st.columns([3, 2])
     with left:
-        chart(figs.direction_figure(lesson.surface_map(get_surface("mountain")), readout, direction_labels(""),
-                                    presentation()),
-              PAGE, alt=s("alt_example"), caption=s("caption_example"), settings={"example": "mountain"})
-    with right:
-        st.subheader(s("ex_mountain"))
-        st.latex(r"z = 5 - x^2 - 2y^2,\quad \nabla z = (-2x,\,-4y),\quad P = (1.5,\,-1)")
         comparison_table(lesson.mountain_example())
+    with right:
         st.caption(s("ex_mountain_note"))
         px, py = readout.point
         w.preset_button(s("ex_open"), {"view": "directional", "surface": "mountain", LAST_SURFACE: "mountain",

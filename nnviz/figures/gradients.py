@@ -424,10 +424,17 @@ def lab_figure(readout: LabReadout, labels: LabLabels, presentation: bool = Fals
     layout["annotations"].append({"text": labels.lab_step, "x": np.log10(h), "xref": "x2", "y": 1,
                                   "yref": "y2 domain", "xanchor": "left", "yanchor": "top", "showarrow": False,
                                   "font": {"color": ORANGE, "size": theme.font_size(presentation)}})
-    layout["legend"] = _legend_top(presentation)
-    layout["margin"] = {"t": 120 if presentation else 100}
-    layout["height"] = 560 if presentation else 480
+    layout.update(_lab_frame(presentation))
     return theme.figure(data, layout, presentation)
+
+
+def _lab_frame(presentation: bool) -> dict:
+    """Height, margins and a legend above the subplot titles with a gap: its bottom is a title's
+    height plus 20 px above the plots (the top margin grows with its rows: two or three, by language)."""
+    height, top, bottom = (600, 150, 50) if presentation else (500, 110, 50)
+    clearance = theme.subplot_title_size(presentation) + 20
+    legend = _legend_top(presentation) | {"y": 1 + clearance / (height - top - bottom)}
+    return {"legend": legend, "margin": {"t": top, "b": bottom}, "height": height}
 
 
 def _lab_tangents(r: LabReadout, labels: LabLabels, presentation: bool) -> list[dict]:
