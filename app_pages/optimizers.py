@@ -318,7 +318,8 @@ def schedule_params(sched: str, steps: int) -> dict[str, object]:
     return params
 
 
-def schedule_controls(steps: int) -> tuple[str, ScheduleSpec]:
+def schedule_choices() -> tuple[str, str, float, int]:
+    """The schedule, the optimizer, the base rate and the warm-up, in one row above the chart."""
     cols = st.columns(4)
     with cols[0]:
         sched = w.choice("sched", t("optimizers.schedule"), list(SCHEDULES), "step",
@@ -329,20 +330,24 @@ def schedule_controls(steps: int) -> tuple[str, ScheduleSpec]:
         base = lr_choice("sch_lr", t("optimizers.base_lr"), 0.95)
     with cols[3]:
         warmup = int(w.slider("warmup", t("optimizers.warmup"), 0, 50, 0, step=1))
-    params = schedule_params(sched, steps)
-    return opt, ScheduleSpec(sched, base, warmup, tuple(sorted(params.items())))
+    return sched, opt, base, warmup
 
 
 def schedules_view(s: Setup) -> None:
-    opt, spec = schedule_controls(s.steps)
+    """The chart comes right after the main row of controls; the schedule's own sliders go under it,
+    so that on a 1280×720 projector the chart starts inside the screen."""
+    sched, opt, base, warmup = schedule_choices()
+    chart_slot = st.container()
+    spec = ScheduleSpec(sched, base, warmup, tuple(sorted(schedule_params(sched, s.steps).items())))
     r = Run.defaults(opt, spec.base_lr)
     results = [lesson.outcome(s.spec, s.start, r, s.steps, s.noise, s.seed, schedule)
                for schedule in (None, spec)]
     names = [t("optimizers.constant_path", name=name(opt)), t("optimizers.scheduled_path", name=name(opt))]
     fig = figs.schedule_figure(lesson.schedule_rates(spec, s.steps), spec.base_lr, lesson.scene(s.spec, s.start),
                                series(results, names, [0, 1]), labels(figs.ScheduleLabels, PAGE), presentation())
-    chart(fig, PAGE, alt=t("optimizers.alt_schedule"), caption=t("optimizers.caption_schedule"),
-          settings={"sched": spec.name, "lr": spec.base_lr, "opt": opt})
+    with chart_slot:
+        chart(fig, PAGE, alt=t("optimizers.alt_schedule"), caption=t("optimizers.caption_schedule"),
+              settings={"sched": spec.name, "lr": spec.base_lr, "opt": opt})
     escape_notes(s, results, names)
     for col, label, result in zip(st.columns(2), names, results):
         col.metric(t("optimizers.final_of", name=label), f"{result.final_value:.4g}")
