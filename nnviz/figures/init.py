@@ -138,7 +138,9 @@ def layer_histograms_figure(hist: LayerHistograms, total: int, labels: LayerHist
     rows of at most MAX_COLUMNS panels titled by layer."""
     panels = [HistPanel(counts, hist.edges, total, labels.grid.layer.format(k=l + 1))
               for l, counts in enumerate(hist.counts)]
-    return _histogram_grid(wrap_rows(panels), labels.value_axis, labels.grid, None, presentation)
+    rows = wrap_rows(panels)
+    axis = scaled_title(labels.value_axis, float(hist.edges[0]), float(hist.edges[-1]), _narrow(max(map(len, rows))))
+    return _histogram_grid(rows, axis, labels.grid, None, presentation)
 
 
 def compare_histograms_figure(runs: list[tuple[str, InitSummary]], labels: CompareHistogramLabels,
@@ -155,16 +157,22 @@ def compare_histograms_figure(runs: list[tuple[str, InitSummary]], labels: Compa
     return _histogram_grid(rows, labels.activation_axis, labels.grid, row_labels, presentation)
 
 
-def _ticks(lo: float, hi: float) -> dict:
-    """Ends and middle for the fixed ranges (0, 1) and (−1, 1); −v, 0, v for a range [−m, m] (gradients,
-    whose scale can be 10⁻⁸ or 10³); otherwise three round ticks."""
+def _ticks(lo: float, hi: float, narrow: bool) -> dict:
+    """Ends and middle for the fixed ranges (0, 1) and (−1, 1); −v, 0, v for a range [−m, m] (gradients),
+    in units of the power of ten that ``tick_power`` puts in the axis title (one digit in a ``narrow``
+    panel, whose 0 is left unlabelled: it is the middle tick); otherwise three round ticks."""
     if (lo, hi) in ((0.0, 1.0), (-1.0, 1.0)):
         values = [lo, (lo + hi) / 2, hi]
         return {"tickvals": values, "ticktext": [f"{v:g}" for v in values]}
     if hi > 0 and lo == -hi:
-        v = symmetric_tick(hi)
-        return {"tickvals": [-v, 0.0, v], "ticktext": [num(-v, 3), "0", num(v, 3)]}
+        v, unit = symmetric_tick(hi), 10.0 ** tick_power(hi, narrow)
+        return {"tickvals": [-v, 0.0, v], "ticktext": [num(-v / unit, 3), "" if narrow else "0", num(v / unit, 3)]}
     return {"nticks": 3, "exponentformat": "e"}
+
+
+def _narrow(n_cols: int) -> bool:
+    """Panels too narrow for a tick label of more than one digit beside the 0 (more than six in a row)."""
+    return n_cols > 6
 
 
 def symmetric_tick(m: float) -> float:
@@ -176,11 +184,24 @@ def symmetric_tick(m: float) -> float:
     return next(v for v in candidates if v <= reach)
 
 
+def tick_power(m: float, narrow: bool = False) -> int:
+    """The power of ten k the ticks of [−m, m] are written in (labels 5, 0, −5 and "×10ᵏ" in the axis
+    title): 0 while the tick is between 0.01 and 1000, except in ``narrow`` panels (one digit each)."""
+    k = math.floor(math.log10(symmetric_tick(m)))
+    return k if narrow or k < -2 or k > 2 else 0
+
+
+def scaled_title(title: str, lo: float, hi: float, narrow: bool = False) -> str:
+    """``title`` with the power of ten of a range [−m, m]'s ticks, e.g. "gradient (×10<sup>−6</sup>)"."""
+    k = tick_power(hi, narrow) if hi > 0 and lo == -hi else 0
+    return title if k == 0 else f"{title} (×10<sup>{str(k).replace('-', '−')}</sup>)"
+
+
 def _geometry(rows: list[list[HistPanel]]) -> _Grid:
     n_rows, n_cols = len(rows), max(len(r) for r in rows)
     has_titles = any(p.title for r in rows for p in r)
     title_room = 0.09 if has_titles else 0.0
-    hgap = 0.012 if n_cols > 6 else 0.02
+    hgap = 0.012 if _narrow(n_cols) else 0.02
     vgap = (0.10 if has_titles else 0.05) if n_rows > 1 else 0.0
     return _Grid(n_rows, n_cols, has_titles, title_room, hgap, vgap, (1 - hgap * (n_cols - 1)) / n_cols,
                  (1 - title_room - vgap * (n_rows - 1)) / n_rows)
@@ -243,10 +264,11 @@ def _panel_axes(panel: HistPanel, grid: _Grid, where: tuple[int, int, str], y_ma
     r, c, suffix = where
     x0, top = c * (grid.col_w + grid.hgap), grid.top(r)
     lo, hi = float(panel.edges[0]), float(panel.edges[-1])
-    tick_font = {"size": theme.font_size(presentation) - (3 if grid.n_cols > 6 else 1)}
+    tick_font = {"size": theme.font_size(presentation) - (3 if _narrow(grid.n_cols) else 1)}
     x_axis = {
         "domain": [round(x0, 6), min(1.0, round(x0 + grid.col_w, 6))], "anchor": f"y{suffix}", "range": [lo, hi],
-        "showgrid": False, "zeroline": False, "tickfont": tick_font, "tickangle": 0, **_ticks(lo, hi),
+        "showgrid": False, "zeroline": False, "tickfont": tick_font, "tickangle": 0,
+        **_ticks(lo, hi, _narrow(grid.n_cols)),
         "title": {"text": titles[0] if r == grid.n_rows - 1 and c == 0 and grid.n_cols < 4 else ""},
     }
     y_axis = {
@@ -260,7 +282,7 @@ def _panel_axes(panel: HistPanel, grid: _Grid, where: tuple[int, int, str], y_ma
 def _panel_title(title: str, grid: _Grid, r: int, c: int, presentation: bool) -> dict:
     return {"text": title, "x": c * (grid.col_w + grid.hgap) + grid.col_w / 2, "y": grid.top(r), "xref": "paper",
             "yref": "paper", "xanchor": "center", "yanchor": "bottom", "showarrow": False,
-            "font": {"size": theme.subplot_title_size(presentation)}}
+            "font": {"size": theme.subplot_title_size(presentation) - (4 if _narrow(grid.n_cols) else 0)}}
 
 
 def _row_label(label: str, y: float, color: str, presentation: bool) -> dict:

@@ -4,6 +4,7 @@ and the animated symmetry heatmaps on the one animation builder."""
 from __future__ import annotations
 
 import base64
+import re
 
 import numpy as np
 import pytest
@@ -55,21 +56,29 @@ def test_layer_histograms_are_shares_of_the_total_with_one_y_range_per_row() -> 
     assert layout["xaxis"]["tickvals"] == [-1.0, 0.0, 1.0]
 
 
-@pytest.mark.parametrize("scale", [3e-9, 1.7e-5, 0.04, 1.0, 12.0, 2.5e3])
-def test_gradient_histograms_read_a_scale_on_three_ticks(scale: float) -> None:
+@pytest.mark.parametrize(("scale", "layers"), [(3e-9, 5), (1.7e-5, 5), (0.04, 5), (1.0, 5), (12.0, 10), (2.5e3, 10)])
+def test_gradient_histograms_read_a_scale_on_three_ticks(scale: float, layers: int) -> None:
     """Gradients are binned over [−m, m] whatever their size: the axis shows −v, 0, v with v a round
-    number between 0.35 m and 0.7 m, printed so that the label is the tick's value."""
+    number between 0.35 m and 0.7 m; the labels times the power of ten in the axis title are the ticks."""
     rng = np.random.default_rng(0)
-    grads = [scale * rng.standard_normal(500) / (k + 1) for k in range(5)]
+    grads = [scale * rng.standard_normal(500) / (k + 1) for k in range(layers)]
     hist = lesson.symmetric_histograms(grads)
     layout = figs.layer_histograms_figure(hist, total=500, labels=HIST).to_dict()["layout"]
     m = float(np.max(np.abs(np.concatenate(grads))))
-    for k in ("", "2", "5"):
+    (title,) = [a["text"] for a in layout["annotations"] if a["text"].startswith("value")]  # under the grid
+    power = re.fullmatch(r"value(?: \(×10<sup>(−?\d+)</sup>\))?", title)[1]
+    unit = 10.0 ** int(power.replace("−", "-")) if power else 1.0
+    assert power is not None or 1e-2 < scale < 1e3
+    for k in ("", "2", str(layers)):
         axis = layout[f"xaxis{k}"]
-        (v0, zero, v), text = axis["tickvals"], axis["ticktext"]
+        (v0, zero, v), (t0, t_zero, t1) = axis["tickvals"], axis["ticktext"]
         assert (v0, zero) == (-v, 0.0) and 0.35 * m <= v <= 0.7 * m
         assert axis["range"][0] < v0 and v < axis["range"][1]
-        assert [float(x.replace("−", "-")) for x in text] == pytest.approx([-v, 0, v], rel=1e-12)
+        assert [float(x.replace("−", "-")) * unit for x in (t0, t1)] == pytest.approx([-v, v], rel=1e-12)
+        if layers > 6:  # narrow panels: one digit each side, 0 unlabelled (it would meet them)
+            assert t_zero == "" and len(t1) == 1 and t0 == "−" + t1
+        else:
+            assert t_zero == "0"
         mantissa = v / 10 ** np.floor(np.log10(v))
         assert round(mantissa, 9) in (1, 2, 3, 5)
 
