@@ -69,8 +69,10 @@ def functions_figure(curves: list[Named], x_range: tuple[float, float], labels: 
                          **_axes(col)})
     shapes: list[dict] = []
     if focus is not None and 0 <= focus < len(curves):
-        shapes += _saturation_shapes(curves[focus].curve.saturated)
-        data.append(_shade_legend_entry(labels.saturated))
+        zones = curves[focus].curve.saturated
+        shapes += _saturation_shapes(zones)
+        if zones:  # no key for a shading that is not drawn
+            data.append(_shade_legend_entry(labels.saturated))
         if probe is not None:
             probe_data, probe_shapes = _probe(probe, labels.tangent, presentation)
             data += probe_data
