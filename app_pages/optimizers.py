@@ -238,8 +238,8 @@ def quadratic_panel(s: Setup) -> bool:
     if q is None:
         return False
     st.subheader(t("optimizers.quad_heading"))
-    if q.condition is None:
-        st.markdown(t("optimizers.quad_indefinite", lo=q.eigenvalues[0], hi=q.eigenvalues[1]))
+    if q.shape != "bowl":
+        st.markdown(t(f"optimizers.quad_{q.shape}", lo=q.eigenvalues[0], hi=q.eigenvalues[1]))
         return True
     quadratic_metrics(q)
     checks = lesson.contraction_checks(q, s.runs)

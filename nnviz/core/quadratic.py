@@ -90,6 +90,9 @@ def quadratic_closed_form(q: Quadratic, lr: float, x0: float, steps: int) -> Flo
         return q.center + quadratic_iterates(q.a, lr, x0 - q.center, steps)
 
 
+FLAT = 1e-12  # an eigenvalue this small against the largest is rounding error: a flat direction
+
+
 @dataclass(frozen=True)
 class QuadraticInsight:
     """Theory for f = ½ wᵀHw + …: eigenvalues, conditioning, the best rates and their contraction.
@@ -107,6 +110,13 @@ class QuadraticInsight:
     hb_momentum: float | None
     hb_rate: float | None
 
+    @property
+    def shape(self) -> Literal["bowl", "saddle", "cap", "trough"]:
+        """bowl: both eigenvalues > 0 (a minimum); saddle: one < 0 < the other; cap: both < 0 (a
+        maximum); trough: one is 0 (flat along its eigenvector: no single minimum point)."""
+        lo, hi = (0.0 if abs(v) <= FLAT * max(abs(w) for w in self.eigenvalues) else v for v in self.eigenvalues)
+        return "bowl" if lo > 0 else "saddle" if lo < 0 < hi else "cap" if hi < 0 else "trough"
+
 
 def quadratic_insight(hessian: np.ndarray) -> QuadraticInsight:
     """λ_min ≤ λ_max, κ = λ_max/λ_min, stable η < 2/λ_max, best GD and best heavy-ball settings.
@@ -115,7 +125,7 @@ def quadratic_insight(hessian: np.ndarray) -> QuadraticInsight:
     Best heavy ball (Polyak): η = 4/(√λ_max + √λ_min)², α = ((√κ − 1)/(√κ + 1))², error × √α per step.
     """
     lo, hi = (float(v) for v in np.linalg.eigvalsh(np.asarray(hessian, dtype=float)))
-    if lo <= 0:
+    if lo <= FLAT * max(abs(lo), abs(hi)):
         return QuadraticInsight((lo, hi), None, None, None, None, None, None, None)
     kappa = hi / lo
     root = np.sqrt(kappa)

@@ -12,6 +12,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from nnviz.core.expr import Expression
 from nnviz.core.gradient import grid_2d
+from nnviz.core.quadratic import quadratic_insight
 
 FloatArray = NDArray[np.float64]
 ScalarField = Callable[[ArrayLike, ArrayLike], ArrayLike]
@@ -338,7 +339,7 @@ def with_quadratic_minimum(surface: Surface) -> Surface:
     The gradient is checked to vanish at w* (a kink like |x| can fake a constant Hessian).
     """
     hessian = quadratic_hessian(surface)
-    if hessian is None or np.linalg.eigvalsh(hessian)[0] <= 0:
+    if hessian is None or quadratic_insight(hessian).shape != "bowl":
         return surface
     centre = np.array([sum(surface.xlim) / 2, sum(surface.ylim) / 2])
     with np.errstate(all="ignore"):

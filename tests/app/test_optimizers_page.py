@@ -262,11 +262,14 @@ def test_custom_quadratic_races_to_its_closed_form_minimum() -> None:
     assert not any("f*" in c.value for c in at.caption), "no note that f* is unknown"
 
 
-def test_indefinite_quadratic_says_it_has_no_minimum() -> None:
-    at = open_page(PAGE, surface="custom", fxy="x**2 - y**2")
+@pytest.mark.parametrize(("fxy", "shape"), [("x**2 - y**2", "saddle"), ("-x**2 - 3*y**2", "cap"), ("x**2 + 0*y", "trough")])
+def test_quadratic_without_a_minimum_says_so(fxy: str, shape: str) -> None:
+    at = open_page(PAGE, surface="custom", fxy=fxy)
     assert_clean(at)
     assert any("not positive definite" in c.value for c in at.caption)
     assert at.dataframe[0].value.iloc[0, 2] == "—"
+    assert any(f"**{shape}**" in m.value or (shape == "trough" and "at least one is 0" in m.value)
+               for m in at.markdown)
 
 
 def test_own_start_moves_the_start() -> None:

@@ -161,6 +161,15 @@ def test_indefinite_hessian_gives_only_eigenvalues() -> None:
     q = quadratic_insight(quadratic_hessian(SURFACES["saddle"]))
     assert q.eigenvalues == pytest.approx((-2.0, 2.0))
     assert q.condition is None and q.gd_lr is None and q.hb_momentum is None
+    assert q.shape == "saddle"
+
+
+@pytest.mark.parametrize(("eigenvalues", "shape"), [((0.1, 2.0), "bowl"), ((-1.0, -0.5), "cap"),
+                                                    ((0.0, 2.0), "trough"), ((-1.0, 0.0), "trough")])
+def test_the_shape_of_a_quadratic_follows_the_signs_of_its_curvatures(eigenvalues, shape) -> None:  # noqa: ANN001
+    rotation = np.array([[0.6, -0.8], [0.8, 0.6]])  # not diagonal: eigvalsh must find them
+    q = quadratic_insight(rotation @ np.diag(eigenvalues) @ rotation.T)
+    assert q.shape == shape and (q.condition is not None) == (shape == "bowl")
 
 
 def test_steps_to_shrink() -> None:
