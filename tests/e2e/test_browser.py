@@ -18,12 +18,6 @@ pytestmark = pytest.mark.e2e
 CROWDED: dict[str, str] = {
     "gradients-lab": "Chinese presentation: the two-row legend touches the subplot titles",
     "gradients-examples": "a half-width chart: the polar title runs past the edge and into the map's",
-    "mnist": "the 'not trained yet' note is wider than the loss chart",
-    "mnist-init": "the 'not trained yet' note is wider than the loss chart",
-    "mnist-weights": "the figure title is wider than its column",
-    "mnist-errors": "titles wider than their columns; mistake captions collide at presentation size",
-    "mnist-predict": "Chinese presentation: the image and softmax titles meet",
-    "mnist-layers": "three panel titles wider than their panels",
 }
 """Views whose charts still crowd their text at 1280×720 (reported, not failed): each needs its own
 figure reworked; take a view off the list when it is fixed."""
