@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from nnviz.core.net import MultiLayerNet
 from nnviz.core.optimizer import OPTIMIZERS, hyper_params
@@ -117,26 +118,33 @@ def architecture(exp: lesson.Experiment) -> tuple[int, ...]:
     return hidden
 
 
-def settings(exp_id: str) -> tuple[list[NetSpec], LiveSettings]:
-    """Every control of one experiment; keys carry the experiment's prefix so both keep their own."""
+def settings(exp_id: str, where: tuple[DeltaGenerator, DeltaGenerator, DeltaGenerator]
+             ) -> tuple[list[NetSpec], LiveSettings]:
+    """Every control of one experiment; keys carry the experiment's prefix so both keep their own.
+    ``where``: the network's column, the training's column, and the learning rate's place beside
+    Start, where it is changed mid-run without scrolling."""
     exp = lesson.EXPERIMENTS[exp_id]
     p = exp.prefix
-    hidden = architecture(exp)
-    act = w.choice(f"{p}act", t("mnist.activation"), lesson.ACTIVATIONS, "relu",
-                   format_func=lambda a: t(f"mnist.act_{a}"))
-    inits = [w.choice("init", t("mnist.init"), lesson.INIT_IDS, "0.01", format_func=init_name,
-                      help=t("mnist.init_help"))] if exp.inits is None else list(exp.inits)
-    opt = w.choice(f"{p}opt", t("mnist.optimizer"), list(OPTIMIZERS), "sgd", format_func=opt_name,
-                   help=t("mnist.live_help"))
-    lr = w.ladder(f"{p}lr", f"{t('mnist.lr')} η", hyper_params(opt)[0].choices(), exp.lr,
-                  help=t("mnist.live_help"))
-    hyper = [("lr", lr), *hyper_controls(p, opt)]
-    batch = int(w.choice(f"{p}batch", t("mnist.batch"), lesson.BATCHES, "100", kind="slider"))
-    epochs = int(w.slider(f"{p}epochs", t("mnist.epochs"), 1, 100, exp.epochs, step=1))
-    decay = float(w.choice(f"{p}wd", f"{t('mnist.weight_decay')} λ", lesson.DECAYS, "0", kind="slider",
-                           help=t("mnist.live_help")))
-    dropout = float(w.slider(f"{p}drop", t("mnist.dropout"), 0.0, 0.8, 0.0, step=0.05))
-    seed = int(w.slider(f"{p}seed", t("mnist.seed"), 0, 99, 0, step=1))
+    net_col, training_col, rate_col = where
+    with net_col:
+        hidden = architecture(exp)
+        act = w.choice(f"{p}act", t("mnist.activation"), lesson.ACTIVATIONS, "relu",
+                       format_func=lambda a: t(f"mnist.act_{a}"))
+        inits = [w.choice("init", t("mnist.init"), lesson.INIT_IDS, "0.01", format_func=init_name,
+                          help=t("mnist.init_help"))] if exp.inits is None else list(exp.inits)
+        batch = int(w.choice(f"{p}batch", t("mnist.batch"), lesson.BATCHES, "100", kind="slider"))
+        dropout = float(w.slider(f"{p}drop", t("mnist.dropout"), 0.0, 0.8, 0.0, step=0.05))
+        seed = int(w.slider(f"{p}seed", t("mnist.seed"), 0, 99, 0, step=1))
+    with training_col:
+        opt = w.choice(f"{p}opt", t("mnist.optimizer"), list(OPTIMIZERS), "sgd", format_func=opt_name,
+                       help=t("mnist.live_help"))
+        with rate_col:
+            lr = w.ladder(f"{p}lr", f"{t('mnist.lr')} η", hyper_params(opt)[0].choices(), exp.lr,
+                          help=t("mnist.live_help"))
+        hyper = [("lr", lr), *hyper_controls(p, opt)]
+        epochs = int(w.slider(f"{p}epochs", t("mnist.epochs"), 1, 100, exp.epochs, step=1))
+        decay = float(w.choice(f"{p}wd", f"{t('mnist.weight_decay')} λ", lesson.DECAYS, "0", kind="slider",
+                               help=t("mnist.live_help")))
     specs = [NetSpec(hidden, act, init, batch, dropout, seed) for init in inits]
     return specs, LiveSettings(opt, tuple(hyper), decay, epochs)
 
@@ -192,10 +200,13 @@ def focus_net(lab: Lab) -> int:
     return ids.index(chosen)
 
 
-def change_label(change: lesson.Change) -> str:
+def change_mark(change: lesson.Change) -> tuple[int, str, str]:
+    """The change's mark on the loss chart: its iteration, the new value, and old → new on hover."""
     if change.name == "optimizer":
-        return f"→ {opt_name(str(change.new))}"
-    return f"{SYMBOLS.get(change.name, change.name)} {change.old:g}→{change.new:g}"
+        new = opt_name(str(change.new))
+        return change.iteration, f"→ {new}", f"{opt_name(str(change.old))} → {new}"
+    symbol = SYMBOLS.get(change.name, change.name)
+    return change.iteration, f"{symbol} = {change.new:g}", f"{symbol} {change.old:g} → {change.new:g}"
 
 
 def curves_view(lab: Lab, exp: str, data_id: str) -> None:
@@ -205,8 +216,10 @@ def curves_view(lab: Lab, exp: str, data_id: str) -> None:
     state = lab.state()
     text = labels(figs.CurvesLabels, PAGE, acc_title=t("mnist.acc_title" if exp == "book" else "mnist.test_acc_title"))
     fig = figs.curves_figure(losses, accuracies, state.total_iters, state.epochs,
-                             [(c.iteration, change_label(c)) for c in lab.changes], text, presentation())
+                             [change_mark(c) for c in lab.changes], text, presentation())
     chart(fig, PAGE, alt=t("mnist.alt_curves"), settings={"exp": exp, "it": lab.iteration})
+    if lab.iteration == 0:
+        st.caption(t("mnist.untrained"))
     st.caption(t(f"mnist.expect_{exp}_{data_id}"))
     show_code(Trainer.step, MultiLayerNet.loss_and_gradient)
 
@@ -232,13 +245,13 @@ def errors_view(lab: Lab, exp: str) -> None:
         chart(figs.confusion_figure(lab.confusion(k), text, presentation()), PAGE, alt=t("mnist.alt_confusion"),
               settings={"view": "confusion", "it": lab.iteration})
     with right:
-        gallery = lab.mistake_gallery(k)
+        gallery = lab.mistake_gallery(k, *figs.gallery_grid(presentation()))
         if gallery is None:
             st.success(t("mnist.no_mistakes"))
         else:
-            text = labels(figs.MistakesLabels, PAGE, mistakes_title=t("mnist.mistakes_title",
-                                                                      shown=gallery.tiles.count, total=gallery.total))
-            chart(figs.digits_figure(gallery, text, presentation()), PAGE, alt=t("mnist.alt_mistakes"),
+            chart(figs.digits_figure(gallery, labels(figs.MistakesLabels, PAGE), presentation()), PAGE,
+                  alt=t("mnist.alt_mistakes"), caption=t("mnist.mistakes_count", shown=gallery.tiles.count,
+                                                         total=gallery.total),
                   settings={"view": "mistakes", "it": lab.iteration})
     st.caption(t("mnist.errors_note"))
     show_code(Lab.confusion, Lab.mistakes)
@@ -252,6 +265,7 @@ def next_mistake(lab: Lab, k: int) -> None:
 
 def predict_view(lab: Lab, exp: str) -> None:
     k = focus_net(lab)
+    figure_slot = st.container()
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     with left:
         i = int(w.slider("img", t("mnist.image"), 0, lab.n_test - 1, 0, step=1))
@@ -260,10 +274,12 @@ def predict_view(lab: Lab, exp: str) -> None:
     p = lab.prediction(k, i)
     text = labels(figs.PredictionLabels, PAGE, image_title=t("mnist.image_title", i=i, label=p.truth),
                   probs_title=t("mnist.probs_title", it=lab.iteration))
-    chart(figs.prediction_figure(p, text, presentation()), PAGE,
-          alt=t("mnist.alt_predict", label=p.truth, predicted=p.predicted), settings={"img": i, "it": lab.iteration})
     verdict = "right" if p.right else "wrong"
-    st.caption(t(f"mnist.predict_{verdict}", predicted=p.predicted, p=f"{p.confidence:.1%}", label=p.truth))
+    with figure_slot:
+        chart(figs.prediction_figure(p, text, presentation()), PAGE,
+              alt=t("mnist.alt_predict", label=p.truth, predicted=p.predicted),
+              caption=t(f"mnist.predict_{verdict}", predicted=p.predicted, p=f"{p.confidence:.1%}", label=p.truth),
+              settings={"img": i, "it": lab.iteration})
 
 
 def layer_name(n: int | None) -> str:
@@ -305,7 +321,7 @@ def live_view(exp: str, data_id: str) -> Callable[[Lab], None]:
     def draw(lab: Lab) -> None:
         status(lab)
         view = w.choice("view", t("mnist.view"), VIEWS, "curves", format_func=lambda v: t(f"mnist.view_{v}"),
-                        kind="segmented")
+                        kind="segmented", label_visibility="collapsed")
         if view == "curves":
             curves_view(lab, exp, data_id)
         else:
@@ -315,18 +331,21 @@ def live_view(exp: str, data_id: str) -> Callable[[Lab], None]:
 
 
 page_header(PAGE)
-settings_col, main_col = st.columns([1.2, 3], gap="medium")
-with settings_col:
-    experiment = w.choice("exp", t("mnist.experiment"), list(lesson.EXPERIMENTS), "book",
-                          format_func=lambda e: t(f"mnist.exp_{e}"), kind="segmented", help=t("mnist.experiment_help"))
-    chosen_speed = training.speed_choice()
-    data, data_id = data_source()
-    net_specs, live_settings = settings(experiment)
+settings_box = st.expander(t("mnist.settings"), icon=":material/tune:")
+rate_col, button_cols = training.control_row(lead=2.2)
+with settings_box:
+    experiment_col, net_col, training_col = st.columns(3, gap="medium")
+    with experiment_col:
+        experiment = w.choice("exp", t("mnist.experiment"), list(lesson.EXPERIMENTS), "book",
+                              format_func=lambda e: t(f"mnist.exp_{e}"), kind="segmented",
+                              help=t("mnist.experiment_help"))
+        chosen_speed = training.speed_choice()
+        data, data_id = data_source()
+    net_specs, live_settings = settings(experiment, (net_col, training_col, rate_col))
 lab_now = current_lab(experiment, net_specs, live_settings, data, data_id)
-with main_col:
-    pending = lab_now.spec_changes(net_specs, data_id)
-    if pending:
-        st.warning(t("mnist.pending", names=", ".join(t(f"mnist.field_{name}") for name in pending)),
-                   icon=":material/info:")
-    training.control_bar(lab_now, on_reset=lambda: request_reset(experiment))
-    training.live_panel(lab_key(experiment), chosen_speed, live_view(experiment, lab_now.data_id))
+pending = lab_now.spec_changes(net_specs, data_id)
+if pending:
+    st.warning(t("mnist.pending", names=", ".join(t(f"mnist.field_{name}") for name in pending)),
+               icon=":material/info:")
+training.control_bar(lab_now, on_reset=lambda: request_reset(experiment), cols=button_cols)
+training.live_panel(lab_key(experiment), chosen_speed, live_view(experiment, lab_now.data_id))

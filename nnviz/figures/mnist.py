@@ -13,7 +13,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from nnviz.figures import theme
-from nnviz.lessons.mnist import CHANCE_ACCURACY, CHANCE_LOSS, Gallery, Prediction, Tiles
+from nnviz.lessons.mnist import (CHANCE_ACCURACY, CHANCE_LOSS, DIGIT_COLS, DIGIT_GAP, DIGITS_SHOWN, Gallery,
+                                 Prediction, Tiles)
 
 PATTERNS = ["", "/", "x", ".", "\\", "+"]
 GREY_INK = [[0.0, "#ffffff"], [1.0, "#111111"]]
@@ -22,6 +23,10 @@ MISTAKES = [[0, "#ffffff"], [0.15, "#fde0c5"], [1, "#D55E00"]]
 GUIDE = {"color": "#777", "width": 1.5, "dash": "dot"}
 LOSS_FLOOR = 2.6
 """The loss axis reaches at least this high, so ln 10 ≈ 2.30 (guessing) is always in view."""
+MARK_ROWS, MARK_ROW = 3, 0.09
+"""Rows of setting-change labels on the loss panel, and the share of its height each one takes."""
+NARROW_PANEL_PX = 200
+"""The narrowest loss panel the labels are laid out for (1280×720 in presentation mode: about 230 px)."""
 
 
 @dataclass(frozen=True)
@@ -123,28 +128,39 @@ def _note(text: str, xref: str, x: float, yref: str, y: float, size: int, color:
             "font": {"size": size, "color": color}, **more}
 
 
+def _title(text: str, presentation: bool) -> dict:
+    """A figure title as large as a subplot's: the figures of this page share a column, often half a screen."""
+    return {"text": text, "font": {"size": theme.subplot_title_size(presentation)}}
+
+
+def gallery_grid(presentation: bool = False) -> tuple[int, int, int]:
+    """How many mistakes to show, in how many columns, how many pixels apart: fewer and larger
+    on a projector, where "true → predicted" captions need room under each tile."""
+    return (12, 4, 12) if presentation else (DIGITS_SHOWN, DIGIT_COLS, DIGIT_GAP)
+
+
 # --- training curves ----------------------------------------------------------------------------
 
 
 def curves_figure(losses: list[LossLine], accuracies: list[AccuracyLine], total_iters: int, epochs: int,
-                  changes: list[tuple[int, str]], labels: CurvesLabels, presentation: bool = False) -> go.Figure:
+                  changes: list[tuple[int, str, str]], labels: CurvesLabels, presentation: bool = False) -> go.Figure:
     """Loss per iteration (left: raw faint, smoothed bold) and accuracy per epoch (right).
 
     One net: train and test accuracy (the book's figure). Several nets: their smoothed
-    losses overlaid and their test accuracies. `changes` are (iteration, label) marks of
-    live setting changes. The axes span the whole planned run, so the curves grow into them.
+    losses overlaid and their test accuracies. `changes` are (iteration, label, hover text)
+    marks of live setting changes. The axes span the whole planned run, so the curves grow into them.
     """
     single = len(losses) == 1
     data = _loss_traces(losses, labels, presentation)
     data += _accuracy_traces(accuracies, labels, presentation) if single else _test_traces(accuracies, presentation)
-    layout = _curves_layout(losses, total_iters, epochs, labels, presentation)
     small = theme.font_size(presentation) - 2
+    marks, mark_notes, rows = _change_marks(changes, max(total_iters, 1) * 1.02, small)
+    layout = _curves_layout(losses, total_iters, epochs, labels, presentation, rows)
     shapes, notes = _chance_guides(labels, small)
-    marks, mark_notes = _change_marks(changes, small)
     annotations = layout["annotations"] + notes + mark_notes
     if not any(len(line.raw) for line in losses):
-        annotations.append(_note(labels.empty, "x domain", 0.5, "y domain", 0.45, theme.font_size(presentation) + 2,
-                                 "#333", bgcolor="rgba(240,242,246,0.95)", borderpad=10))
+        annotations.append(_note(labels.empty, "x domain", 0.5, "y domain", 0.45, theme.font_size(presentation),
+                                 "#333", bgcolor="rgba(240,242,246,0.95)", borderpad=8))
     layout.update(shapes=shapes + marks, annotations=annotations,
                   legend={"orientation": "h", "yanchor": "bottom", "y": 1.1, "x": 0},
                   margin={"t": 115 if presentation else 95})
@@ -191,13 +207,14 @@ def _test_traces(accuracies: list[AccuracyLine], presentation: bool) -> list[dic
 
 
 def _curves_layout(losses: list[LossLine], total_iters: int, epochs: int, labels: CurvesLabels,
-                   presentation: bool) -> dict:
-    """Both panels span the planned run; the loss axis reaches above the highest smoothed loss."""
+                   presentation: bool, mark_rows: int = 0) -> dict:
+    """Both panels span the planned run; the loss axis reaches above the highest smoothed loss,
+    and higher still by the rows of change labels, which then sit above every curve."""
     peak = max((float(np.max(line.smooth)) for line in losses if len(line.smooth)), default=CHANCE_LOSS)
     top = max(LOSS_FLOOR, 1.1 * peak) if math.isfinite(peak) else LOSS_FLOOR
     layout = theme.side_by_side((labels.loss_title, labels.acc_title), presentation, gap=0.1)
     layout["xaxis"].update(title={"text": labels.iteration}, range=[0, max(total_iters, 1) * 1.02])
-    layout["yaxis"].update(title={"text": labels.loss}, range=[0, top])
+    layout["yaxis"].update(title={"text": labels.loss}, range=[0, top / (1 - MARK_ROW * mark_rows)])
     layout["xaxis2"].update(title={"text": labels.epoch}, range=[-0.3, max(epochs, 1) + 0.3],
                             dtick=max(1, math.ceil(epochs / 10)))
     layout["yaxis2"].update(title={"text": labels.accuracy}, range=[0, 1.02], tickformat=".0%")
@@ -215,15 +232,37 @@ def _chance_guides(labels: CurvesLabels, size: int) -> tuple[list[dict], list[di
     return shapes, notes
 
 
-def _change_marks(changes: list[tuple[int, str]], size: int) -> tuple[list[dict], list[dict]]:
-    """A dashed line on the loss panel where a live setting changed, labelled with the change."""
-    shapes, notes = [], []
-    for iteration, label in changes:
-        shapes.append({"type": "line", "xref": "x", "x0": iteration, "x1": iteration, "yref": "y domain", "y0": 0,
-                       "y1": 1, "line": {"color": "#444", "width": 1.5, "dash": "dash"}})
-        notes.append(_note(label, "x", iteration, "y domain", 0.97, size, "#222", xanchor="left", yanchor="top",
-                           textangle=0, bgcolor="rgba(255,255,255,0.8)"))
-    return shapes, notes
+def text_width(text: str, size: float) -> float:
+    """A generous estimate of a one-line label's width in px: CJK glyphs 1 em, others 0.62 em."""
+    return size * sum(1.0 if ord(ch) >= 0x2E80 else 0.62 for ch in text) + 6
+
+
+def _change_marks(changes: list[tuple[int, str, str]], x_max: float,
+                  size: int) -> tuple[list[dict], list[dict], int]:
+    """A dashed line on the loss panel where a live setting changed, labelled with the change.
+
+    Labels sit in up to `MARK_ROWS` rows at the top of the panel (above the curves, see
+    `_curves_layout`): each goes into the first row where it meets no other label in a panel
+    as narrow as `NARROW_PANEL_PX`; near the right end it hangs left of its line. Newest first, so
+    when changes crowd more than the rows hold, the oldest lose their label (their line stays).
+    Returns the lines, the labels and the rows used.
+    """
+    shapes = [{"type": "line", "xref": "x", "x0": it, "x1": it, "yref": "y domain", "y0": 0, "y1": 1,
+               "line": {"color": "#444", "width": 1.5, "dash": "dash"}} for it, _, _ in changes]
+    rows: list[list[tuple[float, float]]] = [[] for _ in range(MARK_ROWS)]
+    notes = []
+    for iteration, label, detail in sorted(changes, key=lambda c: -c[0]):
+        x, width = iteration / x_max, text_width(label, size) / NARROW_PANEL_PX
+        left = x + width > 1
+        span = (x - width, x) if left else (x, x + width)
+        free = [r for r, row in enumerate(rows) if all(span[1] <= lo or span[0] >= hi for lo, hi in row)]
+        if not free:
+            continue
+        rows[free[0]].append(span)
+        notes.append(_note(label, "x", iteration, "y domain", 1 - MARK_ROW * free[0], size, "#222",
+                           xanchor="right" if left else "left", yanchor="top", yshift=-2, hovertext=detail,
+                           bgcolor="rgba(255,255,255,0.85)"))
+    return shapes, notes, sum(1 for row in rows if row)
 
 
 # --- images -------------------------------------------------------------------------------------
@@ -241,8 +280,8 @@ def weights_figure(tiles: Tiles, labels: WeightsLabels, presentation: bool = Fal
              "hoverongaps": False, "hovertemplate": "%{z:.2f}<extra></extra>",
              "colorbar": {"tickvals": [-1, 0, 1], "ticktext": [labels.neg, "0", labels.pos],
                           "thickness": 18 if presentation else 14, "len": 0.8}}]
-    layout: dict = {"title": {"text": labels.weights_title},
-                    "margin": {"l": 10, "r": 10, "t": 70 if presentation else 55, "b": 10}}
+    layout: dict = {"title": _title(labels.weights_title, presentation),
+                    "margin": {"l": 10, "r": 10, "t": 90 if presentation else 70, "b": 10}}
     _image_axes(layout, "xaxis", "yaxis")
     return theme.figure(data, layout, presentation)
 
@@ -258,13 +297,13 @@ def confusion_figure(cm: np.ndarray, labels: ConfusionLabels, presentation: bool
              "texttemplate": "%{z}", "textfont": {"size": theme.font_size(presentation) - 1},
              "hovertemplate": labels.confusion_hover + "<extra></extra>", "xgap": 1, "ygap": 1}]
     layout = {
-        "title": {"text": labels.confusion_title},
-        "xaxis": {"title": {"text": labels.predicted}, "side": "top", "showgrid": False, "zeroline": False,
+        "title": _title(labels.confusion_title, presentation),
+        "xaxis": {"title": {"text": labels.predicted}, "side": "bottom", "showgrid": False, "zeroline": False,
                   "type": "category", "constrain": "domain"},
         "yaxis": {"title": {"text": labels.true}, "autorange": "reversed", "showgrid": False, "zeroline": False,
                   "type": "category", "scaleanchor": "x", "constrain": "domain"},
         "plot_bgcolor": "#f4f4f4",
-        "margin": {"l": 70, "r": 20, "t": 120 if presentation else 105, "b": 20},
+        "margin": {"l": 70, "r": 20, "t": 90 if presentation else 70, "b": 20},
     }
     return theme.figure(data, layout, presentation)
 
@@ -280,8 +319,8 @@ def digits_figure(gallery: Gallery, labels: MistakesLabels, presentation: bool =
         r, c = divmod(k, tiles.cols)
         annotations.append(_note(f"{truth} → {predicted}", "x", c * step + tiles.tile / 2 - 0.5, "y",
                                  r * step + tiles.tile + 0.5, theme.font_size(presentation), "#222", yanchor="top"))
-    layout: dict = {"title": {"text": labels.mistakes_title}, "annotations": annotations,
-                    "margin": {"l": 10, "r": 10, "t": 70 if presentation else 55, "b": 10}}
+    layout: dict = {"title": _title(labels.mistakes_title, presentation), "annotations": annotations,
+                    "margin": {"l": 10, "r": 10, "t": 90 if presentation else 70, "b": 10}}
     _image_axes(layout, "xaxis", "yaxis")
     layout["yaxis"]["range"] = [tiles.mosaic.shape[0] + tiles.gap - 0.5, -0.5]
     layout["yaxis"].pop("autorange")
@@ -320,7 +359,7 @@ def prediction_figure(prediction: Prediction, labels: PredictionLabels, presenta
                                   "y": -0.02, "yanchor": "top", "showarrow": False,
                                   "yshift": -38 if presentation else -30,
                                   "font": {"size": theme.font_size(presentation) - 2}})
-    layout["margin"] = {"t": 80 if presentation else 70, "b": 95 if presentation else 80}
+    layout["margin"] = {"t": 95 if presentation else 75, "b": 95 if presentation else 80}
     return theme.figure(data, layout, presentation)
 
 
@@ -342,15 +381,15 @@ def layers_figure(nets: list[LayerBars], labels: LayersLabels, presentation: boo
                            presentation)
     layout["yaxis2"].update(type="log", exponentformat="power", rangemode=None)
     layout["yaxis3"].update(range=[0, 1.02], tickformat=".0%")
-    layout["legend"] = {"orientation": "h", "yanchor": "bottom", "y": 1.1, "x": 0}
-    layout["margin"] = {"t": 110 if presentation else 90}
+    layout["legend"] = {"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0}
+    layout["margin"] = {"t": 90 if presentation else 70}
     return theme.figure(data, layout, presentation)
 
 
 def _three_panels(titles: tuple[str, str, str], x_title: str, presentation: bool, gap: float = 0.07) -> dict:
     """Layout of three category panels in a row (x/y, x2/y2, x3/y3), each with its title."""
     third = (1 - 2 * gap) / 3
-    title_font = {"size": theme.subplot_title_size(presentation)}
+    title_font = {"size": theme.font_size(presentation)}
     layout: dict = {"barmode": "group", "annotations": [], "bargap": 0.25}
     for k in range(3):
         lo = k * (third + gap)

@@ -8,15 +8,17 @@ pressed. A tick trains for a bounded number of updates or seconds (`nnviz.lesson
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from nnviz.lessons.live import SPEEDS, LockStep, pace
 from nnviz.ui import widgets as w
 from nnviz.ui.i18n import t
 
 TICK_SECONDS = 0.4
+BUTTON_WIDTHS = [1.3, 1, 1, 1]
 
 
 def speed_choice(default: str = "medium") -> str:
@@ -25,9 +27,17 @@ def speed_choice(default: str = "medium") -> str:
                     kind="segmented", help=t("training.speed_help"))
 
 
-def control_bar(lab: LockStep, on_reset: Callable[[], None]) -> None:
-    """Start (Continue) or Pause, one Step, to the end of the Epoch, and Reset (``on_reset``)."""
-    cols = st.columns([1.3, 1, 1, 1], vertical_alignment="bottom")
+def control_row(lead: float) -> tuple[DeltaGenerator, list[DeltaGenerator]]:
+    """A row with a column ``lead`` button-widths wide (for a live control) before the bar's four
+    columns; pass the four to `control_bar`. The lead column can be filled before the lab exists."""
+    first, *buttons = st.columns([lead, *BUTTON_WIDTHS], vertical_alignment="bottom")
+    return first, buttons
+
+
+def control_bar(lab: LockStep, on_reset: Callable[[], None], cols: Sequence[DeltaGenerator] | None = None) -> None:
+    """Start (Continue) or Pause, one Step, to the end of the Epoch, and Reset (``on_reset``), in a
+    row of their own or in ``cols`` (from `control_row`)."""
+    cols = cols or st.columns(BUTTON_WIDTHS, vertical_alignment="bottom")
     if lab.running:
         cols[0].button(t("training.pause"), on_click=lab.pause, icon=":material/pause:", type="primary",
                        key="pause", width="stretch")

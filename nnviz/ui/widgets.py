@@ -88,17 +88,18 @@ def _sync_choice(key: str, value: str | list[str], default: str | Sequence[str])
 
 def choice(key: str, label: str, options: Sequence[str], default: str,
            format_func: Callable[[str], str] = str, kind: str = "select",
-           help: str | None = None) -> str:
+           help: str | None = None, label_visibility: str = "visible") -> str:
     """One of ``options`` (stable ids) as a selectbox, a segmented control or (``kind="slider"``)
-    a slider over the options in their order; kept in ``?key=id``."""
+    a slider over the options in their order; kept in ``?key=id``. The label stays the widget's
+    accessible name when ``label_visibility="collapsed"`` hides it."""
     _seed_choice(key, options, default, many=False)
+    shown = {"format_func": format_func, "key": key, "help": help, "label_visibility": label_visibility}
     if kind == "segmented":
-        value = st.segmented_control(label, list(options), format_func=format_func, key=key, help=help,
-                                     required=True)
+        value = st.segmented_control(label, list(options), required=True, **shown)
     elif kind == "slider":
-        value = st.select_slider(label, list(options), format_func=format_func, key=key, help=help)
+        value = st.select_slider(label, list(options), **shown)
     else:
-        value = st.selectbox(label, list(options), format_func=format_func, key=key, help=help)
+        value = st.selectbox(label, list(options), **shown)
     value = default if value is None else value
     _sync_choice(key, value, default)
     return value

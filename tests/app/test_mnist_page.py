@@ -116,8 +116,8 @@ def test_learning_rate_change_mid_run_keeps_progress_and_is_marked() -> None:
     current = lab(at)
     assert current.iteration == 40 and current.trainers[0].optimizer.lr == 0.01
     np.testing.assert_array_equal(current.nets[0].params["W1"], weights)
-    notes = [a["text"] for a in figures(at)[0]["layout"]["annotations"]]
-    assert "η 0.1→0.01" in notes
+    marks = [a for a in figures(at)[0]["layout"]["annotations"] if a["text"] == "η = 0.01"]
+    assert [(m["x"], m["hovertext"]) for m in marks] == [(40, "η 0.1 → 0.01")], "the new value, old → new on hover"
     assert at.query_params["lr"] in ("0.01", ["0.01"]), "the URL keeps the id"
 
 
@@ -203,11 +203,11 @@ def test_layer_table_shows_only_what_the_activation_has() -> None:
     stats = lab(relu).stats[0]
     assert table.iloc[0]["Outputs = 0"] == f"{stats[0].zero_fraction:.1%}" and table.iloc[1]["Outputs = 0"] == "—"
     assert table.iloc[1]["Layer"] == "output" and table.iloc[1]["Weight std"] == f"{stats[1].weight_std:.3g}"
-    assert "ReLU outputs that are 0" in [a["text"] for a in figures(relu)[0]["layout"]["annotations"]]
+    assert "ReLU outputs<br>that are 0" in [a["text"] for a in figures(relu)[0]["layout"]["annotations"]]
     sigmoid = open_page(PAGE, view="layers", act="sigmoid")
     columns = list(sigmoid.dataframe[0].value.columns)
     assert "Saturated" in columns and "Outputs = 0" not in columns and "Dead units" not in columns
-    assert "Saturated outputs (|f′| < 0.01)" in [a["text"] for a in figures(sigmoid)[0]["layout"]["annotations"]]
+    assert "Saturated<br>|f′| < 0.01" in [a["text"] for a in figures(sigmoid)[0]["layout"]["annotations"]]
 
 
 def test_the_network_picker_chooses_what_the_init_comparison_shows() -> None:

@@ -16,16 +16,6 @@ from tests.e2e.conftest import ARTIFACTS, opened, wait_for_app
 from tests.links import VIEWS
 
 pytestmark = pytest.mark.e2e
-CROWDED: dict[str, str] = {
-    "mnist": "the 'not trained yet' note is wider than the loss chart",
-    "mnist-init": "the 'not trained yet' note is wider than the loss chart",
-    "mnist-weights": "the figure title is wider than its column",
-    "mnist-errors": "titles wider than their columns; mistake captions collide at presentation size",
-    "mnist-predict": "Chinese presentation: the image and softmax titles meet",
-    "mnist-layers": "three panel titles wider than their panels",
-}
-"""Views whose charts still crowd their text (reported, not failed): each needs its own
-figure reworked; take a view off the list when it is fixed."""
 SETTINGS = [("en", False, 1280, 720), ("zh", True, 1280, 720), ("zh", False, 1366, 768), ("en", True, 1920, 1080)]
 
 
@@ -59,11 +49,7 @@ def test_view_is_drawn(server, browser, name: str, link: str, charts: int) -> No
 def check_projector_layout(page, name: str, present: bool) -> None:  # noqa: ANN001
     """What a class at the back of the room needs: readable numbers, no colliding text, a figure in view."""
     problems = layout.measure_charts(page)
-    if name in CROWDED:
-        if problems:
-            warnings.warn(f"{name}: {CROWDED[name]}: {problems[:3]}", stacklevel=1)
-    else:
-        assert problems == []
+    assert problems == []
     if present:
         small = [m for m in layout.metric_sizes(page) if not m["value"] > m["label"]]
         assert small == [], "a metric's value must be larger than its label"

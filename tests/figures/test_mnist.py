@@ -37,7 +37,7 @@ def acc_line(name: str, epochs: int) -> figs.AccuracyLine:
 
 def test_one_net_curves_show_train_and_test_with_chance_guides_and_marks() -> None:
     labels = filled(figs.CurvesLabels)
-    d = spec(figs.curves_figure([loss_line("a", 30)], [acc_line("a", 2)], 640, 16, [(20, "η 0.1→0.01")], labels))
+    d = spec(figs.curves_figure([loss_line("a", 30)], [acc_line("a", 2)], 640, 16, [(20, "η = 0.01", "η 0.1 → 0.01")], labels))
     names = [tr["name"] for tr in d["data"]]
     assert names == ["raw", "smooth", "train", "test"]
     assert {tr.get("xaxis") for tr in d["data"][2:]} == {"x2"}
@@ -46,10 +46,11 @@ def test_one_net_curves_show_train_and_test_with_chance_guides_and_marks() -> No
     mark = [s for s in d["layout"]["shapes"] if s["line"]["dash"] == "dash"]
     assert [(s["x0"], s["x1"]) for s in mark] == [(20, 20)]
     notes = [a["text"] for a in d["layout"]["annotations"]]
-    assert {"loss_title", "acc_title", "chance_loss", "chance_acc", "η 0.1→0.01"} <= set(notes)
+    assert {"loss_title", "acc_title", "chance_loss", "chance_acc", "η = 0.01"} <= set(notes)
     assert "empty" not in notes, "trained: no 'press Start' note"
     assert d["layout"]["xaxis"]["range"] == [0, pytest.approx(640 * 1.02)]
-    assert d["layout"]["yaxis"]["range"] == [0, 2.6], "the axis always shows ln 10"
+    assert d["layout"]["yaxis"]["range"] == [0, pytest.approx(2.6 / (1 - figs.MARK_ROW))], \
+        "ln 10 always in view, and a row for the change label above it"
     assert d["layout"]["xaxis2"]["range"] == [-0.3, 16.3] and d["layout"]["xaxis2"]["dtick"] == 2
 
 
@@ -62,6 +63,56 @@ def test_several_nets_overlay_their_losses_and_test_accuracies() -> None:
     tests = [tr for tr in d["data"] if tr.get("xaxis") == "x2"]
     assert [tr["name"] for tr in tests] == ["std", "he"] and [tr["legendgroup"] for tr in tests] == ["loss0", "loss1"]
     assert "empty" in [a["text"] for a in d["layout"]["annotations"]], "untrained: the note"
+
+
+def mark_boxes(d: dict, panel_px: float, plot_px: float, size: int) -> list[tuple[float, float, float, float]]:
+    """The change labels' boxes in px, in a loss panel `panel_px` wide and `plot_px` high, from the
+    annotations' own anchors and a width of 0.7 em per character (wider than the figure assumes)."""
+    x_max = d["layout"]["xaxis"]["range"][1]
+    boxes = []
+    for a in d["layout"]["annotations"]:
+        if a.get("xref") == "x" and a.get("yref") == "y domain":
+            width, x = 0.7 * size * len(a["text"]), a["x"] / x_max * panel_px
+            left = x - width if a["xanchor"] == "right" else x
+            top = (1 - a["y"]) * plot_px - a["yshift"]
+            boxes.append((left, top, left + width, top + 1.2 * size))
+    return boxes
+
+
+def overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize("presentation", [False, True])
+def test_learning_rate_changes_20_iterations_apart_get_labels_that_do_not_meet(presentation: bool) -> None:
+    changes = [(100, "η = 0.05", ""), (120, "η = 0.01", ""), (140, "η = 0.1", "")]
+    d = spec(figs.curves_figure([loss_line("a", 150)], [acc_line("a", 3)], 640, 16, changes,
+                                filled(figs.CurvesLabels), presentation))
+    size = theme.font_size(presentation) - 2
+    boxes = mark_boxes(d, panel_px=230, plot_px=330, size=size)
+    assert len(boxes) == 3, "every change labelled"
+    assert not any(overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]), boxes
+    lowest_label = 1 - figs.MARK_ROW * 2 - 1.3 * size / 330
+    assert 2.6 / d["layout"]["yaxis"]["range"][1] <= lowest_label, "the rows sit above every curve and ln 10"
+
+
+def test_a_change_far_from_the_others_shares_the_top_row_and_hangs_inside_the_panel() -> None:
+    changes = [(100, "η = 0.05", ""), (120, "η = 0.01", ""), (630, "η = 1", "")]
+    d = spec(figs.curves_figure([loss_line("a", 150)], [acc_line("a", 3)], 640, 16, changes,
+                                filled(figs.CurvesLabels)))
+    boxes = mark_boxes(d, panel_px=230, plot_px=330, size=theme.font_size() - 2)
+    assert len({round(b[1]) for b in boxes}) == 2, "two rows for three labels"
+    assert not any(overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]), boxes
+    assert all(0 <= b[0] and b[2] <= 230 for b in boxes), "no label runs out of the panel"
+
+
+def test_changes_crowding_more_than_the_rows_keep_the_newest_labels_and_every_line() -> None:
+    changes = [(100 + 5 * k, f"η {k}", "") for k in range(5)]
+    d = spec(figs.curves_figure([loss_line("a", 150)], [acc_line("a", 3)], 640, 16, changes,
+                                filled(figs.CurvesLabels)))
+    assert len([s for s in d["layout"]["shapes"] if s["line"]["dash"] == "dash"]) == 5
+    shown = [a["text"] for a in d["layout"]["annotations"] if a.get("xref") == "x"]
+    assert sorted(shown) == ["η 2", "η 3", "η 4"]
 
 
 def test_a_high_loss_raises_the_axis() -> None:
