@@ -113,7 +113,28 @@ def build_net(setup: Setup, variant: Variant, n_inputs: int, dtype: type[np.floa
                                use_batchnorm=variant.batchnorm, seed=setup.seed, dtype=dtype)
 
 
-class Lab(LockStep):
+class TimedLab(LockStep):
+    """Nets of one `Setup` in lock step, whose ticks the setup may cap (`Setup.tick_seconds`)."""
+
+    setup: Setup
+
+    def advance(self, max_iters: int | None = None, time_budget: float | None = None,
+                now: float | None = None) -> int:
+        """`LockStep.advance`; a timed call (a page's tick) is held to the setup's `tick_seconds`."""
+        cap = self.setup.tick_seconds
+        if cap is not None and time_budget is not None:
+            time_budget = min(time_budget, cap)
+            to_end = self.iters_to_epoch_end()
+            max_iters = to_end if max_iters is None else min(max_iters, to_end)
+        return super().advance(max_iters, time_budget, now)
+
+    def finish(self) -> None:
+        """Train every net to its last epoch at once (tests and scripts; pages tick)."""
+        while not self.done:
+            self.advance(max_iters=self.lead.total_iters)
+
+
+class Lab(TimedLab):
     """One net per variant, trained with SGD on the same batches, tick by tick."""
 
     def __init__(self, setup: Setup, variants: Sequence[Variant], data: Data) -> None:
@@ -133,16 +154,6 @@ class Lab(LockStep):
                              net.accuracy(self.x_test, self.t_test)) for net in self.nets]
         super().__init__(trainers)
 
-    def advance(self, max_iters: int | None = None, time_budget: float | None = None,
-                now: float | None = None) -> int:
-        """`LockStep.advance`; a timed call (a page's tick) is held to the setup's `tick_seconds`."""
-        cap = self.setup.tick_seconds
-        if cap is not None and time_budget is not None:
-            time_budget = min(time_budget, cap)
-            to_end = self.iters_to_epoch_end()
-            max_iters = to_end if max_iters is None else min(max_iters, to_end)
-        return super().advance(max_iters, time_budget, now)
-
     def follow_epochs(self, epochs: int) -> None:
         """Train to a new last epoch (never before the current one): the run goes on or stops earlier."""
         epochs = max(int(epochs), 1)
@@ -153,11 +164,6 @@ class Lab(LockStep):
             self.target = min(self.target, self.lead.total_iters)
         if self.done:
             self.running, self.target = False, None
-
-    def finish(self) -> None:
-        """Train every net to its last epoch at once (tests and scripts; pages tick)."""
-        while not self.done:
-            self.advance(max_iters=self.lead.total_iters)
 
     def curves(self, k: int) -> Curves:
         tr = self.trainers[k]
@@ -303,15 +309,16 @@ def activation_histograms(acts: Sequence[Array], bins: int = ACT_BINS) -> Activa
     return read_only(ActivationHistograms(counts, edges, zeros, nonfinite, int(acts[0].size)))
 
 
-SEARCH_SETUP = Setup(n_train=500, hidden=BOOK_HIDDEN, epochs=50)
-"""The book's search (ch. 6.5): 500 training images, 20 % of them for validation, 50 epochs a trial."""
+SEARCH_SETUP = Setup(n_train=500, hidden=BOOK_HIDDEN, epochs=50, tick_seconds=0.08)
+"""The book's search (ch. 6.5): 500 training images, 20 % of them for validation, 50 epochs a trial;
+a tick trains for at most 0.08 s (one update of 50 nets is about 0.1 s of matrix products)."""
 SEARCH_TRIALS = ("10", "20", "50", "100")
 BEST_SHOWN = 5
 SEARCH_TRAIN_SCORED = 100
 """Training images scored after each epoch of a trial (only validation accuracy is drawn)."""
 
 
-class SearchLab(LockStep):
+class SearchLab(TimedLab):
     """Random search: one net per trial (lr, λ), trained on the training part of `train` and scored on
     its validation part. It is given training data only: the test set cannot enter the search."""
 
@@ -332,10 +339,6 @@ class SearchLab(LockStep):
               setup: Setup = SEARCH_SETUP) -> SearchLab:
         """`n` trials drawn log-uniformly from `space`."""
         return cls(draw_trials(space, n, seed), train, setup, space)
-
-    def finish(self) -> None:
-        while not self.done:
-            self.advance(max_iters=self.lead.total_iters)
 
     def scores(self) -> Array:
         """Each trial's latest validation accuracy (NaN before its first epoch)."""
