@@ -220,38 +220,58 @@ def batchnorm_view(lab: Lab) -> None:
     chart(fig, PAGE, alt=t("regularization.alt_batchnorm", n=len(scales)),
           settings={"view": "batchnorm", "it": lab.iteration})
     st.caption(t("regularization.bn_note"))
-    activations_view(lab, scales)
     show_code(BatchNormalization.forward, BatchNormalization.backward, lesson.hidden_activations)
 
 
-def activations_view(lab: Lab, scales: list[float]) -> None:
+def probe_panel() -> None:
+    """The batch-norm view's activation histograms, full width under the columns (five layers of
+    panels need it), redrawn on the training panel's tick."""
+    lab: Lab = st.session_state[lab_key("batchnorm")]
+
+    @st.fragment(run_every=training.TICK_SECONDS if lab.running else None)
+    def panel() -> None:
+        activations_view(st.session_state[lab_key("batchnorm")])
+
+    panel()
+
+
+def activations_view(lab: Lab) -> None:
     """Each hidden layer's activations of the two nets of one scale, now, and the Init page's experiment."""
+    scales = [v.init_std for v in lab.variants[::2]]
     ids = [f"{s:.2g}" for s in scales]
-    std = w.ladder("hstd", t("regularization.probe_std"), ids, f"{lesson.nearest_scale(scales, 0.01):.2g}",
-                   help=t("regularization.probe_std_help"))
-    k = 2 * ids.index(f"{std:.2g}")
-    hists = [lab.probe_histograms(k), lab.probe_histograms(k + 1)]
-    names = [t("regularization.bn_False"), t("regularization.bn_True")]
+    left, right = st.columns([2, 3], vertical_alignment="bottom")
+    with left:
+        std = w.ladder("hstd", t("regularization.probe_std"), ids, f"{lesson.nearest_scale(scales, 0.01):.2g}",
+                       help=t("regularization.probe_std_help"))
+    k = 2 * ids.index(f"{std:.2g}")  # the net without batch norm; k + 1 is its twin with it
+    rung = lesson.init_rung(scales[k // 2])
+    right.page_link("app_pages/init.py", label=t("regularization.init_link", std=rung), icon=":material/grain:",
+                    query_params={"act": "relu", "scheme": "normal", "std": rung, "layers": str(len(lab.setup.hidden)),
+                                  "width": str(lab.setup.hidden[0])})
+    hists = [lab.probe_histograms(k + 1), lab.probe_histograms(k)]  # with batch norm first, as in the grid
+    names = [t("regularization.bn_True"), t("regularization.bn_False")]
     fig = figs.activation_rows_figure(list(zip(names, hists)), labels(CompareHistogramLabels, "init"), presentation())
     chart(fig, PAGE, alt=t("regularization.alt_probe", std=ids[k // 2]),
           settings={"view": "probe", "std": ids[k // 2], "it": lab.iteration})
-    zeros = [percent(h.zero_share) for h in hists]
-    note = t("regularization.probe_note", it=lab.iteration, batch=lesson.PROBE_BATCH, off=zeros[0], off_bn=zeros[1])
+    note = t("regularization.probe_note", it=lab.iteration, batch=lesson.PROBE_BATCH, off=percent(hists[1].zero_share),
+             off_bn=percent(hists[0].zero_share))
     if any(h.nonfinite.any() for h in hists):
         note += " " + t("regularization.probe_overflow")
     st.caption(note)
-    rung = lesson.init_rung(scales[k // 2])
-    st.page_link("app_pages/init.py", label=t("regularization.init_link", std=rung), icon=":material/grain:",
-                 query_params={"act": "relu", "scheme": "normal", "std": rung, "layers": str(len(lab.setup.hidden)),
-                               "width": str(lab.setup.hidden[0])})
 
 
 def scale_advice(lab: Lab, names: list[str]) -> Callable[[int], str | None]:
-    """In the batch-norm grid, a net that diverged while its batch-norm twin trains was killed by its scale."""
+    """In the batch-norm grid, the nets that diverged while their batch-norm twins train were killed
+    by their initial scale: one banner says so for all of them ("" silences the others' banners)."""
+    blamed = [k for k in range(len(names)) if lab.scale_blamed(k)]
+
     def advice(k: int) -> str | None:
-        if not lab.scale_blamed(k):
+        if k not in blamed:
             return None
-        return t("regularization.scale_blamed", name=names[k], std=f"{lab.variants[k].init_std:.2g}")
+        if k != blamed[0]:
+            return ""
+        stds = ", ".join(f"{lab.variants[j].init_std:.2g}" for j in blamed)
+        return t("regularization.scale_blamed", std=stds)
 
     return advice
 
@@ -324,3 +344,5 @@ with main_col:
         st.warning(t("regularization.pending"), icon=":material/info:")
     training.control_bar(lab_now, on_reset=lambda: request_reset(view_now))
     training.live_panel(lab_key(view_now), chosen_speed, live_view(view_now))
+if view_now == "batchnorm":
+    probe_panel()

@@ -185,11 +185,13 @@ def batchnorm_grid_figure(scales: list[float], runs: list[tuple[Curves, Curves]]
                       "x": 0.5, "y": 1.0, "xanchor": "center", "yanchor": "bottom", "showarrow": False,
                       "font": {"size": size}})
     top, bottom = (150, 90) if presentation else (115, 75)
+    top += (35 if presentation else 25) if untrained else 0  # room for the subtitle
     panels = (230 if presentation else 170) * rows
     # The legend sits in pixels just above the first row's labels, the title above the legend.
-    title = f"{labels.grid_title} · {labels.grid_empty}" if untrained else labels.grid_title
-    layout.update(annotations=notes, title={"text": title, "y": 1, "yref": "container", "yanchor": "top",
-                                            "pad": {"t": 10}},
+    title = {"text": labels.grid_title, "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 10}}
+    if untrained:
+        title["subtitle"] = {"text": labels.grid_empty}
+    layout.update(annotations=notes, title=title,
                   legend={"orientation": "h", "yanchor": "bottom", "y": 1 + 1.6 * size / panels, "x": 0},
                   height=panels + top + bottom,
                   margin={"t": top, "l": 110 if presentation else 95, "b": bottom})

@@ -47,7 +47,7 @@ def status(lab: LockStep, names: list[str], advice: Callable[[int], str | None] 
     """The progress line, and why a net stopped or that training finished (``names``: one per net).
 
     ``advice(k)``, if given, may replace the usual "lower the learning rate" banner of net k with
-    the page's own diagnosis (None keeps it)."""
+    the page's own diagnosis (None keeps it, "" shows none: another net's banner covers it)."""
     state = lab.state()
     parts = [t("training.progress", epoch=state.epoch, epochs=state.epochs, it=state.iteration,
                total=state.total_iters)]
@@ -60,7 +60,9 @@ def status(lab: LockStep, names: list[str], advice: Callable[[int], str | None] 
         if reason in ("nonfinite_loss", "runaway"):
             key = "training.diverged" if reason == "nonfinite_loss" else "training.runaway"
             own = advice(k) if advice else None
-            st.error(own or t(key, name=name if len(names) > 1 else t("training.the_net")), icon=":material/error:")
+            if own != "":
+                text = t(key, name=name if len(names) > 1 else t("training.the_net")) if own is None else own
+                st.error(text, icon=":material/error:")
     if lab.done and not any(lab.stopped):
         st.success(t("training.finished"), icon=":material/check_circle:")
 

@@ -54,7 +54,7 @@ def test_batchnorm_grid_before_training_marks_epoch_0_and_says_press_start() -> 
     c = curves([0.1], [0.1])
     labels = figs.GridLabels("epoch", "training accuracy", "with", "without", "initial std", "press Start")
     spec = figs.batchnorm_grid_figure([1.0, 0.01], [(c, curves([0.3], [0.1]))] * 2, 20, labels).to_dict()
-    assert spec["layout"]["title"]["text"] == "initial std · press Start"
+    assert spec["layout"]["title"]["text"] == "initial std" and spec["layout"]["title"]["subtitle"]["text"] == "press Start"
     assert all(tr["mode"] == "lines+markers" and not tr["cliponaxis"] for tr in spec["data"])
     assert [list(array(tr["y"])) for tr in spec["data"][:2]] == [[0.3], [0.1]]  # with batch norm first
 

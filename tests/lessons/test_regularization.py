@@ -203,7 +203,8 @@ def test_looking_at_the_activations_does_not_change_the_run(data) -> None:
 
 def test_the_scale_is_blamed_when_only_the_net_without_batch_norm_diverges(data) -> None:
     lab = Lab(lesson.BN_SETUP, lesson.batchnorm_variants(4)[:4], data)  # std 1 and 0.046
-    lab.advance(max_iters=8)
+    while lab.iteration < 8:
+        lab.advance(max_iters=8)
     assert lab.stopped[:2] == ("nonfinite_loss", None), "std 1 explodes without batch norm, not with it"
     assert lab.scale_blamed(0)
     assert not any(lab.scale_blamed(k) for k in (1, 2, 3))
@@ -252,3 +253,11 @@ def test_a_tick_of_the_batchnorm_grid_stops_at_the_epochs_end(data) -> None:
     assert lab.advance(max_iters=10, time_budget=60.0) == 1 and lab.iteration == 3
     assert len(lab.trainers[1].train_acc_history) == 1
     assert lab.advance(max_iters=5) == 5 and lab.iteration == 8
+
+
+def test_a_lab_whose_first_net_diverged_reports_the_epochs_of_the_others(data) -> None:
+    lab = Lab(Setup(n_train=100, hidden=(10,), epochs=2), [Variant(init_std=1.0), Variant(init_std=1.0)], data)
+    lab.trainers[0]._failure = ("nonfinite_loss", "test")  # noqa: SLF001 - the state a NaN loss leaves
+    lab.finish()
+    assert lab.done and lab.lead is lab.trainers[1]
+    assert lab.state().epoch == 2 and lab.trainers[0].epoch == 0
