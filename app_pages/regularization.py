@@ -14,6 +14,7 @@ from nnviz.core.train import Trainer
 from nnviz.data import mnist as mnist_data
 from nnviz.figures import regularization as figs
 from nnviz.figures.format import num, percent
+from nnviz.figures.init import CompareHistogramLabels
 from nnviz.lessons import regularization as lesson
 from nnviz.lessons.mnist import shared_data
 from nnviz.lessons.live import LockStep
@@ -104,21 +105,45 @@ def wanted(view: str) -> tuple:
     return ("nets", setup, tuple(variants(view)))
 
 
-def build(spec: tuple) -> LockStep:
-    train = shared_data(mnist_data.load_mnist_subset)[0]
+def data_source() -> tuple[lesson.Data, mnist_data.MnistSource]:
+    """Full MNIST when the Live MNIST page has cached its four files (and they read well), else the subset."""
+    directory = str(mnist_data.default_cache_dir())
+    if mnist_data.mnist_cached(directory):
+        data, source = shared_data(mnist_data.load_mnist_with_source, cache_dir=directory)
+        if source.kind != "subset":
+            return data, source
+    return shared_data(mnist_data.load_mnist_subset)
+
+
+def count(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
+
+
+def data_caption(source: mnist_data.MnistSource, view: str) -> None:
+    """Which data the nets train on and, where test accuracy is drawn, how many test digits score it."""
+    kind = "subset" if source.kind == "subset" else "full"
+    text = t(f"regularization.data_{kind}", n_train=count(source.n_train), n_test=count(source.n_test))
+    if view in NETS_VIEWS:
+        scored = min(source.n_test, lesson.TEST_SCORED)
+        key = "regularization.test_all" if scored == source.n_test else "regularization.test_scored"
+        text += " " + t(key, scored=count(scored), n_test=count(source.n_test))
+    st.caption(text)
+
+
+def build(spec: tuple, data: lesson.Data) -> LockStep:
     if spec[0] == "batchnorm":
-        return Lab(lesson.BN_SETUP, lesson.batchnorm_variants(spec[1]), train)
+        return Lab(lesson.BN_SETUP, lesson.batchnorm_variants(spec[1]), data)
     if spec[0] == "search":
-        return SearchLab.drawn(spec[3], spec[1], train[0], seed=spec[2])
-    return Lab(spec[1], spec[2], train)
+        return SearchLab.drawn(spec[3], spec[1], data[0], seed=spec[2])
+    return Lab(spec[1], spec[2], data)
 
 
-def lab_spec(spec: tuple) -> tuple:
-    """What fixes the nets: for the book's runs, everything but the number of epochs."""
-    return ("nets", replace(spec[1], epochs=0), spec[2]) if spec[0] == "nets" else spec
+def lab_spec(spec: tuple, source: mnist_data.MnistSource) -> tuple:
+    """What fixes the nets: the data, and for the book's runs everything but the number of epochs."""
+    return (source.kind, source.n_train, *(("nets", replace(spec[1], epochs=0), spec[2]) if spec[0] == "nets" else spec))
 
 
-def current_lab(view: str, spec: tuple) -> tuple[LockStep, bool]:
+def current_lab(view: str, spec: tuple, data: tuple[lesson.Data, mnist_data.MnistSource]) -> tuple[LockStep, bool]:
     """This session's lab for the view, and whether the controls ask for other nets (press Reset).
 
     Rebuilt on Reset, or while untrained when the settings change; the epochs follow at once.
@@ -126,11 +151,11 @@ def current_lab(view: str, spec: tuple) -> tuple[LockStep, bool]:
     key = lab_key(view)
     lab: LockStep | None = st.session_state.get(key)
     reset = st.session_state.pop(f"_reg_reset_{view}", False)
-    same = st.session_state.get(f"{key}_spec") == lab_spec(spec)
+    same = st.session_state.get(f"{key}_spec") == lab_spec(spec, data[1])
     fresh = lab is not None and lab.iteration == 0 and not lab.running
     if lab is None or reset or (fresh and not same):
-        lab = build(spec)
-        st.session_state[key], st.session_state[f"{key}_spec"] = lab, lab_spec(spec)
+        lab = build(spec, data[0])
+        st.session_state[key], st.session_state[f"{key}_spec"] = lab, lab_spec(spec, data[1])
         same = True
     if spec[0] == "nets" and lab.setup.epochs != spec[1].epochs:
         lab.follow_epochs(spec[1].epochs)
@@ -195,8 +220,60 @@ def batchnorm_view(lab: Lab) -> None:
     chart(fig, PAGE, alt=t("regularization.alt_batchnorm", n=len(scales)),
           settings={"view": "batchnorm", "it": lab.iteration})
     st.caption(t("regularization.bn_note"))
-    st.page_link("app_pages/init.py", label=t("regularization.init_link"), icon=":material/grain:")
-    show_code(BatchNormalization.forward, BatchNormalization.backward)
+    show_code(BatchNormalization.forward, BatchNormalization.backward, lesson.hidden_activations)
+
+
+def probe_panel() -> None:
+    """The batch-norm view's activation histograms, full width under the columns (five layers of
+    panels need it), redrawn on the training panel's tick."""
+    lab: Lab = st.session_state[lab_key("batchnorm")]
+
+    @st.fragment(run_every=training.TICK_SECONDS if lab.running else None)
+    def panel() -> None:
+        activations_view(st.session_state[lab_key("batchnorm")])
+
+    panel()
+
+
+def activations_view(lab: Lab) -> None:
+    """Each hidden layer's activations of the two nets of one scale, now, and the Init page's experiment."""
+    scales = [v.init_std for v in lab.variants[::2]]
+    ids = [f"{s:.2g}" for s in scales]
+    left, right = st.columns([2, 3], vertical_alignment="bottom")
+    with left:
+        std = w.ladder("hstd", t("regularization.probe_std"), ids, f"{lesson.nearest_scale(scales, 0.01):.2g}",
+                       help=t("regularization.probe_std_help"))
+    k = 2 * ids.index(f"{std:.2g}")  # the net without batch norm; k + 1 is its twin with it
+    rung = lesson.init_rung(scales[k // 2])
+    right.page_link("app_pages/init.py", label=t("regularization.init_link", std=rung), icon=":material/grain:",
+                    query_params={"act": "relu", "scheme": "normal", "std": rung, "layers": str(len(lab.setup.hidden)),
+                                  "width": str(lab.setup.hidden[0])})
+    hists = [lab.probe_histograms(k + 1), lab.probe_histograms(k)]  # with batch norm first, as in the grid
+    names = [t("regularization.bn_True"), t("regularization.bn_False")]
+    fig = figs.activation_rows_figure(list(zip(names, hists)), labels(CompareHistogramLabels, "init"), presentation())
+    chart(fig, PAGE, alt=t("regularization.alt_probe", std=ids[k // 2]),
+          settings={"view": "probe", "std": ids[k // 2], "it": lab.iteration})
+    note = t("regularization.probe_note", it=lab.iteration, batch=lesson.PROBE_BATCH, off=percent(hists[1].zero_share),
+             off_bn=percent(hists[0].zero_share))
+    if any(h.nonfinite.any() for h in hists):
+        note += " " + t("regularization.probe_overflow")
+    st.caption(note)
+
+
+def scale_advice(lab: Lab, names: list[str]) -> Callable[[int], str | None]:
+    """In the batch-norm grid, the nets that diverged while their batch-norm twins train were killed
+    by their initial scale: one banner says so for all of them ("" silences the others' banners)."""
+    blamed = [k for k in range(len(names)) if lab.scale_blamed(k)]
+
+    def advice(k: int) -> str | None:
+        if k not in blamed:
+            return None
+        if k != blamed[0]:
+            return ""
+        stds = ", ".join(f"{lab.variants[j].init_std:.2g}" for j in blamed)
+        return t("regularization.scale_blamed", std=stds)
+
+    return advice
 
 
 def search_view(lab: SearchLab) -> None:
@@ -242,7 +319,7 @@ LAB_VIEWS = {"batchnorm": batchnorm_view, "search": search_view}
 def live_view(view: str) -> Callable[[LockStep], None]:
     def draw(lab: LockStep) -> None:
         names = net_names(view, lab)
-        training.status(lab, names)
+        training.status(lab, names, scale_advice(lab, names) if view == "batchnorm" else None)
         if view in NETS_VIEWS:
             readouts(lab, names)
             NETS_VIEWS[view](lab, names)
@@ -259,9 +336,13 @@ settings_col, main_col = st.columns([1.2, 3], gap="medium")
 with settings_col:
     chosen_speed = training.speed_choice()
     spec_now = wanted(view_now)
-lab_now, pending = current_lab(view_now, spec_now)
+    data_now = data_source()
+    data_caption(data_now[1], view_now)
+lab_now, pending = current_lab(view_now, spec_now, data_now)
 with main_col:
     if pending:
         st.warning(t("regularization.pending"), icon=":material/info:")
     training.control_bar(lab_now, on_reset=lambda: request_reset(view_now))
     training.live_panel(lab_key(view_now), chosen_speed, live_view(view_now))
+if view_now == "batchnorm":
+    probe_panel()

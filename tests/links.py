@@ -48,7 +48,7 @@ VIEWS: list[tuple[str, str, int]] = [
     ("regularization", "regularization", 1),
     ("regularization-decay", "regularization?view=decay", 2),
     ("regularization-dropout", "regularization?view=dropout", 2),
-    ("regularization-batchnorm", "regularization?view=batchnorm", 1),
+    ("regularization-batchnorm", "regularization?view=batchnorm", 2),
     ("regularization-search", "regularization?view=search", 2),
     ("mnist", "mnist", 1),
     ("mnist-weights", "mnist?view=weights", 1),
@@ -114,5 +114,6 @@ SHARED_LINKS: list[str] = [
     "mnist?exp=init&view=layers&i_act=tanh&i_lr=0.05",
     "mnist?exp=init&net=he&view=weights",
     "mnist?speed=fast&lang=zh",
+    "regularization?view=batchnorm&grid=16&hstd=0.54",
     "home?lang=zh&present=true",
 ]

@@ -153,8 +153,15 @@ def compare_histograms_figure(runs: list[tuple[str, InitSummary]], labels: Compa
         hist = run.activation_histograms(drop_zero)
         rows.append([HistPanel(hist.counts[l], hist.edges, run.values_per_layer,
                                labels.grid.layer.format(k=l + 1) if not rows else "") for l in columns])
-    row_labels = [f"<b>{name}</b>".replace(" ", "<br>", 1) for name, _ in runs]
-    return _histogram_grid(rows, labels.activation_axis, labels.grid, row_labels, presentation)
+    return named_rows_figure([(name, row) for (name, _), row in zip(runs, rows)], labels, presentation)
+
+
+def named_rows_figure(rows: list[tuple[str, list[HistPanel]]], labels: CompareHistogramLabels,
+                      presentation: bool = False) -> go.Figure:
+    """Rows of activation histograms, one per named run, each name in the left margin in its row's colour."""
+    row_labels = [f"<b>{name}</b>".replace(" ", "<br>", 1) for name, _ in rows]
+    return _histogram_grid([panels for _, panels in rows], labels.activation_axis, labels.grid, row_labels,
+                           presentation)
 
 
 def _ticks(lo: float, hi: float, narrow: bool) -> dict:

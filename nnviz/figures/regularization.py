@@ -10,7 +10,8 @@ import plotly.graph_objects as go
 
 from nnviz.figures import theme
 from nnviz.figures.format import percent
-from nnviz.lessons.regularization import Curves, Histograms
+from nnviz.figures.init import CompareHistogramLabels, HistPanel, named_rows_figure
+from nnviz.lessons.regularization import ActivationHistograms, Curves, Histograms
 
 KEPT_SCALE = [[0.0, "#f2f2f2"], [0.5, "#f2f2f2"], [0.5, theme.OKABE_ITO[0]], [1.0, theme.OKABE_ITO[0]]]
 
@@ -138,6 +139,7 @@ class GridLabels:
     with_bn: str
     without_bn: str
     grid_title: str
+    grid_empty: str
 
 
 def _grid_axes(n: int, cols: int, gap: float = 0.045) -> dict:
@@ -160,7 +162,9 @@ def batchnorm_grid_figure(scales: list[float], runs: list[tuple[Curves, Curves]]
                           presentation: bool = False) -> go.Figure:
     """The book's figure 6-19: one panel per initial weight std, training accuracy per epoch with
     batch norm (solid) and without (dashed). Each panel is labelled by its std alone (the title
-    says once what the numbers are), so 16 labels fit four to a row in a half-width chart."""
+    says once what the numbers are), so 16 labels fit four to a row in a half-width chart.
+    Before training, each panel shows the untrained nets' accuracy at epoch 0 as a marker and the
+    title says to press Start."""
     n = len(scales)
     cols = 4 if n > 4 else 2
     rows = -(-n // cols)
@@ -168,21 +172,26 @@ def batchnorm_grid_figure(scales: list[float], runs: list[tuple[Curves, Curves]]
     data, notes = [], []
     styles = (theme.series_style(0, presentation), theme.series_style(1, presentation))
     size = theme.font_size(presentation) - (2 if n > 8 else 0)
+    untrained = all(len(c.epochs) == 1 for pair in runs for c in pair)
     for i, (std, (without, with_bn)) in enumerate(zip(scales, runs)):
         suffix = "" if i == 0 else str(i + 1)
         for j, (curves, name) in enumerate(((with_bn, labels.with_bn), (without, labels.without_bn))):
-            data.append({"type": "scatter", "x": curves.epochs, "y": theme.rounded(curves.train, 4), "mode": "lines",
+            data.append({"type": "scatter", "x": curves.epochs, "y": theme.rounded(curves.train, 4),
+                         "mode": "lines+markers" if len(curves.epochs) == 1 else "lines", "cliponaxis": False,
                          "name": name, "legendgroup": name, "showlegend": i == 0, "line": styles[j]["line"],
-                         "xaxis": f"x{suffix}", "yaxis": f"y{suffix}"})
+                         "marker": styles[j]["marker"], "xaxis": f"x{suffix}", "yaxis": f"y{suffix}"})
         layout[f"xaxis{suffix}"]["range"] = [0, epochs]
         notes.append({"text": f"{std:.2g}", "xref": f"x{suffix} domain", "yref": f"y{suffix} domain",
                       "x": 0.5, "y": 1.0, "xanchor": "center", "yanchor": "bottom", "showarrow": False,
                       "font": {"size": size}})
     top, bottom = (150, 90) if presentation else (115, 75)
+    top += (35 if presentation else 25) if untrained else 0  # room for the subtitle
     panels = (230 if presentation else 170) * rows
     # The legend sits in pixels just above the first row's labels, the title above the legend.
-    layout.update(annotations=notes, title={"text": labels.grid_title, "y": 1, "yref": "container", "yanchor": "top",
-                                            "pad": {"t": 10}},
+    title = {"text": labels.grid_title, "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 10}}
+    if untrained:
+        title["subtitle"] = {"text": labels.grid_empty}
+    layout.update(annotations=notes, title=title,
                   legend={"orientation": "h", "yanchor": "bottom", "y": 1 + 1.6 * size / panels, "x": 0},
                   height=panels + top + bottom,
                   margin={"t": top, "l": 110 if presentation else 95, "b": bottom})
@@ -244,3 +253,15 @@ def best_curves_figure(curves: list[tuple[str, np.ndarray]], epochs: int, labels
               "legend": {"orientation": "h", "yanchor": "top", "y": -0.3 if presentation else -0.25, "x": 0},
               "margin": {"b": 190 if presentation else 150}}
     return theme.figure(data, layout, presentation)
+
+
+def activation_rows_figure(rows: list[tuple[str, ActivationHistograms]], labels: CompareHistogramLabels,
+                           presentation: bool = False) -> go.Figure:
+    """One row of per-layer activation histograms per net (the Init page's grid), each bar in % of
+    all the layer's batch × units outputs; exact zeros and non-finite values are not drawn."""
+    named = []
+    for r, (name, hist) in enumerate(rows):
+        titles = [labels.grid.layer.format(k=i + 1) if r == 0 else "" for i in range(len(hist.counts))]
+        named.append((name, [HistPanel(counts, hist.edges, hist.per_layer, title)
+                             for counts, title in zip(hist.counts, titles)]))
+    return named_rows_figure(named, labels, presentation)

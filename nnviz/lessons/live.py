@@ -42,8 +42,10 @@ class LockStep:
 
     @property
     def lead(self) -> Trainer:
-        """The first trainer that has not stopped (else the first): its counters are the lab's."""
-        return next((tr for tr in self.trainers if not tr.done), self.trainers[0])
+        """The first trainer that has not stopped (else the first that finished, else the first):
+        its counters are the lab's, so a net that diverged early does not report the lab's epoch."""
+        finished = next((tr for tr in self.trainers if tr.stop_reason == "finished"), self.trainers[0])
+        return next((tr for tr in self.trainers if not tr.done), finished)
 
     @property
     def iteration(self) -> int:

@@ -53,8 +53,11 @@ def control_bar(lab: LockStep, on_reset: Callable[[], None], cols: Sequence[Delt
                    width="stretch", help=t("training.reset_help"))
 
 
-def status(lab: LockStep, names: list[str]) -> None:
-    """The progress line, and why a net stopped or that training finished (``names``: one per net)."""
+def status(lab: LockStep, names: list[str], advice: Callable[[int], str | None] | None = None) -> None:
+    """The progress line, and why a net stopped or that training finished (``names``: one per net).
+
+    ``advice(k)``, if given, may replace the usual "lower the learning rate" banner of net k with
+    the page's own diagnosis (None keeps it, "" shows none: another net's banner covers it)."""
     state = lab.state()
     parts = [t("training.progress", epoch=state.epoch, epochs=state.epochs, it=state.iteration,
                total=state.total_iters)]
@@ -63,10 +66,13 @@ def status(lab: LockStep, names: list[str]) -> None:
     if state.eta_seconds is not None and lab.running:
         parts.append(t("training.eta", eta=f"{state.eta_seconds:.0f}"))
     st.progress(state.progress, text=" · ".join(parts))
-    for name, reason in zip(names, lab.stopped):
+    for k, (name, reason) in enumerate(zip(names, lab.stopped)):
         if reason in ("nonfinite_loss", "runaway"):
             key = "training.diverged" if reason == "nonfinite_loss" else "training.runaway"
-            st.error(t(key, name=name if len(names) > 1 else t("training.the_net")), icon=":material/error:")
+            own = advice(k) if advice else None
+            if own != "":
+                text = t(key, name=name if len(names) > 1 else t("training.the_net")) if own is None else own
+                st.error(text, icon=":material/error:")
     if lab.done and not any(lab.stopped):
         st.success(t("training.finished"), icon=":material/check_circle:")
 

@@ -3,6 +3,8 @@ follows its controls; bad links fall back silently."""
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -140,10 +142,15 @@ def test_batchnorm_view_draws_one_panel_per_scale() -> None:
     assert [v.init_std for v in bn.variants[::2]] == pytest.approx(np.logspace(0, -4, 4).tolist())
     assert [v.batchnorm for v in bn.variants[:2]] == [False, True]
     assert "BatchNorm1" in bn.nets[1].layers and "BatchNorm1" not in bn.nets[0].layers
+    fig = figures(at)[0]  # before Start: every net's untrained accuracy as a marker, and the hint
+    assert "press Start" in fig["layout"]["title"]["subtitle"]["text"]
+    assert len(fig["data"]) == 8 and all(tr["mode"] == "lines+markers" and array(tr["y"]).size == 1 for tr in fig["data"])
+    assert array(fig["data"][0]["y"])[0] == pytest.approx(bn.curves(1).train[0], abs=1e-4)
     at.button(key="epoch").click().run()
     run_until_stopped(at, "batchnorm")
     assert_clean(at)
-    (fig,) = figures(at)
+    fig, _ = figures(at)
+    assert "subtitle" not in fig["layout"]["title"]
     assert len(fig["data"]) == 8 and {tr["yaxis"] for tr in fig["data"]} == {"y", "y2", "y3", "y4"}
     first = [tr for tr in fig["data"] if tr["yaxis"] == "y"]
     np.testing.assert_allclose(array(first[0]["y"])[1:], bn.trainers[1].train_acc_history, atol=1e-4)
@@ -172,3 +179,70 @@ def test_search_view_scores_trials_and_narrows_the_range() -> None:
     assert all(expected.lr.low <= np.log10(tr.lr) <= expected.lr.high for tr in second.trials)
     at.button(key="book_ranges").click().run()
     assert lab(at, "search").space == SearchSpace()
+
+
+def test_batchnorm_view_shows_each_layers_activations_with_and_without_it() -> None:
+    at = open_page(PAGE, view="batchnorm", grid="4", hstd="0.0022")
+    assert_clean(at)
+    bn = lab(at, "batchnorm")
+    _, hist = figures(at)
+    bars = [tr for tr in hist["data"] if tr["type"] == "bar"]
+    assert len(bars) == 10, "five hidden layers, without and with batch norm"
+    for row, k in ((bars[:5], 5), (bars[5:], 4)):  # std 0.0022, the third scale: with batch norm (5) first
+        expected = bn.probe_histograms(k)
+        for layer, tr in enumerate(row):
+            np.testing.assert_allclose(array(tr["y"]), 100 * expected.counts[layer] / expected.per_layer, atol=1e-3)
+    (link,) = at.get("page_link")
+    assert link.proto.page == "init"
+    assert link.proto.query_string == "act=relu&scheme=normal&std=0.003&layers=5&width=100"
+    at.select_slider(key="hstd").set_value("1").run()
+    assert_clean(at)
+    assert "std=1&" in at.get("page_link")[0].proto.query_string
+
+
+@pytest.mark.parametrize(("lang", "grid"), [("en", "4"), ("zh", "4"), ("en", "16")])
+def test_a_net_killed_by_its_initial_scale_is_not_told_to_lower_the_rate(lang: str, grid: str) -> None:
+    at = open_page(PAGE, view="batchnorm", grid=grid, lang=lang)
+    bn = lab(at, "batchnorm")
+    while bn.iteration < 8:  # std 1 (and 0.54) without batch norm overflow within a few updates; the twins train
+        bn.advance(max_iters=8)
+    at.run()
+    assert_clean(at)
+    blamed = [k for k in range(len(bn.variants)) if bn.scale_blamed(k)]
+    assert blamed == ([0] if grid == "4" else [0, 2]) and bn.stopped[1] is None
+    (banner,) = at.error  # one banner for all of them
+    if lang == "en":
+        assert "Batch norm is the cure" in banner.value and "learning rate is too large" not in banner.value
+        assert ("std 1:" if grid == "4" else "std 1, 0.54:") in banner.value
+    else:
+        assert "批归一化才是解药" in banner.value and "学习率太大" not in banner.value
+
+
+def test_a_diverging_net_of_the_books_runs_still_hears_about_the_rate() -> None:
+    at = open_page(PAGE, n="100", depth="1", width="20", epochs="10")
+    lab(at).trainers[0]._failure = ("nonfinite_loss", "test")  # noqa: SLF001 - the state a NaN loss leaves
+    at.run()
+    assert "learning rate is too large" in at.error[0].value
+
+
+def test_full_mnist_is_used_once_cached(tmp_path, monkeypatch) -> None:
+    """A fake full set in a temporary cache: refused as it is (not the published files), used once
+    its own sizes and MD5s stand in for the published ones."""
+    from nnviz.data import mnist as mnist_data
+    from nnviz.lessons.mnist import shared_data
+    from tests.app.test_mnist_page import fake_full_cache
+    from tests.data.test_mnist import specs
+
+    monkeypatch.setenv("NNVIZ_DATA_DIR", str(tmp_path / "mnist"))
+    bodies = fake_full_cache(tmp_path / "mnist")
+    shared_data.cache_clear()
+    try:
+        at = open_page(PAGE, n="100", depth="1", width="20", epochs="10")
+        assert len(lab(at).x_test) == 1000 and "shipped subset" in texts(at)
+        load = functools.partial(mnist_data.load_mnist_with_source, files=specs(bodies))
+        monkeypatch.setattr(mnist_data, "load_mnist_with_source", load)
+        at = open_page(PAGE, n="100", depth="1", width="20", epochs="10")
+        assert_clean(at)
+        assert len(lab(at).x_test) == 50 and "full MNIST" in texts(at) and "all 50 test digits" in texts(at)
+    finally:
+        shared_data.cache_clear()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from nnviz.figures import regularization as figs
-from nnviz.lessons.regularization import Curves, Histograms
+from nnviz.figures.init import CompareHistogramLabels, GridLabels
+from nnviz.lessons.regularization import ActivationHistograms, Curves, Histograms
 from tests.app.conftest import array
 
 GAP = figs.GapLabels("epoch", "accuracy", "train", "test", "gap", "press Start")
@@ -41,12 +42,32 @@ def test_mask_figure_has_one_row_per_layer() -> None:
 
 def test_batchnorm_grid_has_a_panel_per_scale() -> None:
     c = curves([0.1, 0.5], [0.1, 0.4])
-    labels = figs.GridLabels("epoch", "training accuracy", "with", "without", "initial std")
+    labels = figs.GridLabels("epoch", "training accuracy", "with", "without", "initial std", "press Start")
     spec = figs.batchnorm_grid_figure([1.0, 0.1, 0.01, 0.001, 1e-4], [(c, c)] * 5, 20, labels).to_dict()
     assert len(spec["data"]) == 10 and {tr["yaxis"] for tr in spec["data"]} == {"y", "y2", "y3", "y4", "y5"}
     assert sum(tr["showlegend"] for tr in spec["data"]) == 2
     assert "0.001" in [a["text"] for a in spec["layout"]["annotations"]] and spec["layout"]["title"]["text"] == "initial std"
     assert spec["layout"]["xaxis5"]["domain"][0] == spec["layout"]["xaxis"]["domain"][0]  # 4 columns, then a new row
+
+
+def test_batchnorm_grid_before_training_marks_epoch_0_and_says_press_start() -> None:
+    c = curves([0.1], [0.1])
+    labels = figs.GridLabels("epoch", "training accuracy", "with", "without", "initial std", "press Start")
+    spec = figs.batchnorm_grid_figure([1.0, 0.01], [(c, curves([0.3], [0.1]))] * 2, 20, labels).to_dict()
+    assert spec["layout"]["title"]["text"] == "initial std" and spec["layout"]["title"]["subtitle"]["text"] == "press Start"
+    assert all(tr["mode"] == "lines+markers" and not tr["cliponaxis"] for tr in spec["data"])
+    assert [list(array(tr["y"])) for tr in spec["data"][:2]] == [[0.3], [0.1]]  # with batch norm first
+
+
+def test_activation_rows_draw_each_layer_in_percent_of_all_its_outputs() -> None:
+    counts = np.array([[10, 30], [0, 5]])
+    hist = ActivationHistograms(counts, np.array([0.0, 1.0, 2.0]), np.array([60, 95]), np.array([0, 0]), 100)
+    text = CompareHistogramLabels("activation", GridLabels("share (%)", "range", "share", "layer {k}"))
+    spec = figs.activation_rows_figure([("without", hist), ("with", hist)], text).to_dict()
+    bars = spec["data"]
+    assert len(bars) == 4 and [list(array(b["y"])) for b in bars[:2]] == [[10.0, 30.0], [0.0, 5.0]]
+    titles = [a["text"] for a in spec["layout"]["annotations"]]
+    assert "layer 1" in titles and "layer 2" in titles and "<b>without</b>" in titles
 
 
 def test_search_scatter_uses_log_axes_and_rings_the_best() -> None:
