@@ -195,3 +195,13 @@ def test_a_huge_rate_runs_to_the_end_cleanly() -> None:
     assert_clean(at)
     assert lab(at).done and len(figures(at)) == 3
     assert lab(at).readout().train_acc <= 0.6, "the dead network guesses"
+
+
+def test_reset_to_defaults_brings_back_two_layers_of_four() -> None:
+    at = open_page(PAGE, depth="3", width="6", w2="2")
+    assert lab(at).setup.hidden == (6, 2, 6)
+    at.button[0].click().run()
+    assert_clean(at)
+    assert lab(at).setup.hidden == (4, 4)
+    at.slider(key="depth").set_value(3).run()
+    assert lab(at).setup.hidden == (4, 4, 4), "no layer keeps a width of the old link"
