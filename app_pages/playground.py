@@ -152,11 +152,11 @@ def request_reset() -> None:
 
 def readouts(lab: Playground) -> None:
     r = lab.readout()
-    cols = st.columns(4)
+    cols, digits = st.columns(4), 0 if presentation() else 1  # "38.5 %" is cut off at projector size
     cols[0].metric(s("train_loss"), num(r.train_loss, 3))
     cols[1].metric(s("test_loss"), num(r.test_loss, 3))
-    cols[2].metric(s("train_acc"), percent(r.train_acc))
-    cols[3].metric(s("test_acc"), percent(r.test_acc))
+    cols[2].metric(s("train_acc"), percent(r.train_acc, digits))
+    cols[3].metric(s("test_acc"), percent(r.test_acc, digits))
 
 
 def draw(show_test: bool) -> Callable[[LockStep], None]:
