@@ -14,7 +14,7 @@ from nnviz.core import toy2d
 from nnviz.figures import playground as figs
 from nnviz.figures.format import num, percent
 from nnviz.lessons import playground as lesson
-from nnviz.lessons.live import LockStep
+from nnviz.lessons.live import Change, LockStep
 from nnviz.lessons.playground import Live, Playground, Setup
 from nnviz.ui import training
 from nnviz.ui import widgets as w
@@ -25,19 +25,30 @@ from nnviz.ui.i18n import labels, t
 PAGE = "playground"
 LAB = "_playground_lab"
 RESET = "_playground_reset"
+WHY = "_playground_why"
+WIDTH_WAS = "_playground_width"
 DECAYS = ["0", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1"]
 BATCHES = ["1", "5", "10", "20", "50", "100"]
-BASE = {"depth": 2, "width": 4, "feat": ["x", "y"], "act": "tanh", "opt": "adam", "lr": "0.03", "l2": "0",
+MAX_DEPTH, MAX_WIDTH = 4, 8
+LAYER_KEYS = [f"w{k}" for k in range(1, MAX_DEPTH + 1)]  # each layer's own count (?w2=3), else `width`
+
+
+def layers(depth: int, width: int) -> dict:
+    """A preset's architecture: ``depth`` hidden layers of ``width`` units each."""
+    return {"depth": depth, "width": width, **dict.fromkeys(LAYER_KEYS, width)}
+
+
+BASE = {**layers(2, 4), "feat": ["x", "y"], "act": "tanh", "opt": "adam", "lr": "0.03", "l2": "0",
         "n": 200, "noise": 0.0, "epochs": 100}
 PRESETS = {
     "square": {**BASE, "data": "square"},
     "diamond": {**BASE, "data": "diamond"},
-    "xor_linear": {**BASE, "data": "xor", "depth": 0},
-    "xor_hidden": {**BASE, "data": "xor", "depth": 1},
-    "spiral": {**BASE, "data": "spirals", "depth": 3, "width": 8, "feat": ["x", "y", "sinx", "siny"], "epochs": 300},
-    "overfit": {**BASE, "data": "circles", "n": 30, "noise": 0.25, "depth": 2, "width": 8,
+    "xor_linear": {**BASE, "data": "xor", **layers(0, 4)},
+    "xor_hidden": {**BASE, "data": "xor", **layers(1, 4)},
+    "spiral": {**BASE, "data": "spirals", **layers(3, 8), "feat": ["x", "y", "sinx", "siny"], "epochs": 300},
+    "overfit": {**BASE, "data": "circles", "n": 30, "noise": 0.25, **layers(2, 8),
                 "feat": list(toy2d.FEATURES), "epochs": 300},
-    "overfit_l2": {**BASE, "data": "circles", "n": 30, "noise": 0.25, "depth": 2, "width": 8,
+    "overfit_l2": {**BASE, "data": "circles", "n": 30, "noise": 0.25, **layers(2, 8),
                    "feat": list(toy2d.FEATURES), "epochs": 300, "l2": "0.03"},
 }
 
@@ -65,29 +76,74 @@ def data_controls() -> dict:
     return {"dataset": dataset, "noise": noise, "n_train": n, "seed": seed, "features": tuple(chosen or ("x", "y"))}
 
 
+def follow_width(width: int) -> None:
+    """Moving "units in every layer" gives each layer that count (not on the first run: a link's w2 stays)."""
+    was = st.session_state.get(WIDTH_WAS)
+    st.session_state[WIDTH_WAS] = width
+    if was is not None and was != width:
+        for key in LAYER_KEYS:
+            st.session_state[key] = width
+
+
+def hidden_controls() -> tuple[int, ...]:
+    """Depth, one width for every layer, and each layer's own width (two boxes to a row)."""
+    depth = int(w.slider("depth", s("depth"), 0, MAX_DEPTH, 2, step=1, help=s("restart_help")))
+    width = int(w.slider("width", s("width"), 1, MAX_WIDTH, 4, step=1, help=s("width_help")))
+    follow_width(width)
+    cells = [cell for _ in range(0, depth, 2) for cell in st.columns(2, gap="small")]
+    return tuple(w.number(key, f"{s('layer')} {k + 1}", 1, MAX_WIDTH, width, where=cell)
+                 for k, (key, cell) in enumerate(zip(LAYER_KEYS[:depth], cells)))
+
+
 def net_controls() -> tuple[dict, Live]:
-    depth = int(w.slider("depth", s("depth"), 0, 4, 2, step=1))
-    width = int(w.slider("width", s("width"), 1, 8, 4, step=1))
-    act = w.choice("act", s("activation"), list(lesson.ACTIVATIONS), "tanh", format_func=lambda a: s(f"act_{a}"))
-    opt = w.choice("opt", s("optimizer"), list(OPTIMIZERS), "adam", format_func=lambda o: t(f"mnist.opt_{o}"))
+    hidden = hidden_controls()
+    act = w.choice("act", s("activation"), list(lesson.ACTIVATIONS), "tanh", format_func=lambda a: s(f"act_{a}"),
+                   help=s("restart_help"))
+    opt = w.choice("opt", s("optimizer"), list(OPTIMIZERS), "adam", format_func=lambda o: t(f"mnist.opt_{o}"),
+                   help=s("optimizer_help"))
     lr = w.ladder("lr", f"{s('lr')} η", hyper_params(opt)[0].choices(), "0.03", help=s("live_help"))
     l2 = float(w.choice("l2", f"{s('l2')} λ", DECAYS, "0", kind="slider", help=s("live_help")))
-    batch = int(w.choice("batch", s("batch"), BATCHES, "10", kind="slider"))
-    epochs = int(w.slider("epochs", s("epochs"), 10, 500, 100, step=10))
-    st.caption(s("architecture", arch=" → ".join(["in"] + [str(width)] * depth + ["2"])))
-    net = {"hidden": (width,) * depth, "activation": act, "optimizer": opt, "batch": batch, "epochs": epochs}
-    return net, Live(lr=lr, l2=l2)
+    batch = int(w.choice("batch", s("batch"), BATCHES, "10", kind="slider", help=s("live_help")))
+    epochs = int(w.slider("epochs", s("epochs"), 10, 500, 100, step=10, help=s("live_help")))
+    st.caption(s("architecture", arch=" → ".join(["in", *map(str, hidden), "2"])))
+    return {"hidden": hidden, "activation": act}, Live(lr=lr, l2=l2, optimizer=opt, batch=batch, epochs=epochs)
 
 
 def current_lab(setup: Setup, live: Live) -> Playground:
-    """This session's network: a new one when the setup changed or Reset was pressed, else the same."""
+    """This session's network: a new one when the setup changed or Reset was pressed, else the same one
+    with the new live settings. Why a trained network was replaced is kept under `WHY`."""
     lab: Playground | None = st.session_state.get(LAB)
     if lab is None or st.session_state.pop(RESET, False) or lab.setup != setup:
+        why = lesson.changed_groups(lab.setup, setup) if lab is not None and lab.iteration > 0 else ()
         lab = Playground(setup, live)
-        st.session_state[LAB] = lab
+        st.session_state[LAB], st.session_state[WHY] = lab, why
+        if why:
+            st.toast(restart_note(why), icon=":material/restart_alt:")
     else:
         lab.apply(live)
     return lab
+
+
+def restart_note(why: tuple[str, ...]) -> str:
+    return s("restarted", what=s("list_sep").join(s(f"why_{group}") for group in why))
+
+
+def change_text(change: Change) -> str:
+    if change.name == "optimizer":
+        return f"{s('optimizer')} {t(f'mnist.opt_{change.old}')} → {t(f'mnist.opt_{change.new}')}"
+    return f"{s(f'change_{change.name}')} {change.old:g} → {change.new:g}"
+
+
+def notes(lab: Playground) -> None:
+    """Why the run started again, or what changed in it last (and that the weights were kept)."""
+    why = st.session_state.get(WHY, ())
+    if why and lab.iteration == 0:
+        st.info(restart_note(why), icon=":material/restart_alt:")
+    latest = lesson.latest_changes(lab.changes)
+    if latest:
+        text = s("continued", it=latest[0].iteration, changes=s("list_sep").join(map(change_text, latest)))
+        fresh = s("fresh_optimizer") if any(c.name == "optimizer" for c in latest) else ""
+        st.info(f"{text} {fresh}".strip(), icon=":material/sync:")
 
 
 def request_reset() -> None:
@@ -96,11 +152,11 @@ def request_reset() -> None:
 
 def readouts(lab: Playground) -> None:
     r = lab.readout()
-    cols = st.columns(4)
+    cols, digits = st.columns(4), 0 if presentation() else 1  # "38.5 %" is cut off at projector size
     cols[0].metric(s("train_loss"), num(r.train_loss, 3))
     cols[1].metric(s("test_loss"), num(r.test_loss, 3))
-    cols[2].metric(s("train_acc"), percent(r.train_acc))
-    cols[3].metric(s("test_acc"), percent(r.test_acc))
+    cols[2].metric(s("train_acc"), percent(r.train_acc, digits))
+    cols[3].metric(s("test_acc"), percent(r.test_acc, digits))
 
 
 def draw(show_test: bool) -> Callable[[LockStep], None]:
@@ -138,8 +194,11 @@ with settings_col:
     chosen_speed = training.speed_choice(default="fast")
     data_part = data_controls()
     net_part, live_part = net_controls()
+    notes_box = st.container()
     test_points = w.toggle("test", s("show_test"), True)
 lab_now = current_lab(Setup(**data_part, **net_part), live_part)
+with notes_box:
+    notes(lab_now)
 with main_col:
     training.control_bar(lab_now, on_reset=request_reset)
     training.live_panel(LAB, chosen_speed, draw(test_points))

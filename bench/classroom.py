@@ -1,14 +1,19 @@
-"""A class on one server: students moving sliders and students training MNIST, all at once.
+"""A class on one server: students moving sliders, training MNIST and training the playground, all at once.
 
-Run: python3 bench/classroom.py [--sessions 30] [--trainers 10] [--seconds 180] [--url URL --pid PID]
+Run: python3 bench/classroom.py [--sessions 30] [--trainers 10] [--playground-trainers 0] [--seconds 180]
+                                [--url URL --pid PID]
      python3 bench/classroom.py --processes 2   (its own nginx in front of two servers: deploy/)
+     python3 bench/classroom.py --sessions 0 --trainers 1 --playground-trainers 1 --seconds 20 --solo-seconds 0
+                                (a smoke run: two clients, no solo rates)
 Without --url it starts the server(s) itself. Every client speaks Streamlit's websocket protocol
 (bench/streamclient.py); all of them arrive within one second, as when the bell rings.
 
 Slider students open one of the five 2-D pages and move a random slider of it to a random
-value every ~2 s; trainers open Live MNIST, press Start and answer the training ticks. The
-table gives errors, timeouts, page-load and slider latencies per page, each trainer's
-iterations per minute against one trainer alone, and the server's CPU and memory over time.
+value every ~2 s; MNIST trainers open Live MNIST, press Start and answer the training ticks;
+playground trainers open the classification playground, press the spiral preset, set 500 epochs,
+press Start and answer the ticks (and Reset and Start again if the run ends). The table gives
+errors, timeouts, page-load and slider latencies per page, each kind of trainer's iterations per
+minute against one such trainer alone, and the server's CPU and memory over time.
 Goals: 0 errors, 0 timeouts, slider p95 ≤ 500 ms, every trainer ≥ 50 % of its solo rate.
 """
 
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import random
 import statistics
 import sys
@@ -29,7 +35,9 @@ from bench import server  # noqa: E402
 from bench.streamclient import Client  # noqa: E402
 
 PAGES = [("activations", ""), ("gradients", ""), ("descent", "view=2d"), ("optimizers", ""), ("init", "")]
-TRAINING = "epochs=100"  # the book's net on the subset: 6 400 updates, about 4.5 minutes alone
+TRAINING = {"mnist": "epochs=100",  # the book's net on the subset: 6 400 updates, about 4.5 minutes alone
+            "playground": "speed=fast"}  # then the spiral preset (3×8 units, 4 inputs) for 500 epochs
+PLAYGROUND_EPOCHS = 500  # 200 points in batches of 10: 10 000 updates
 P95_GOAL, TRAINER_GOAL = 0.5, 0.5
 
 
@@ -65,15 +73,28 @@ async def slider_student(url: str, page: str, query: str, until: float, rng: ran
     return result
 
 
-async def trainer(url: str, until: float) -> Result:
-    result = Result("mnist")
-    client = Client(url, "mnist", TRAINING)
+async def press_start(client: Client, page: str) -> None:
+    """What a trainer does before Start: the playground's students pick a preset and a long run."""
+    if page == "playground":
+        await client.click("btn_spiral")
+        await client.move(client.widget("epochs"), PLAYGROUND_EPOCHS)
+    await client.click("start")
+
+
+async def trainer(url: str, until: float, page: str = "mnist") -> Result:
+    result = Result(page)
+    client = Client(url, page, TRAINING[page])
+    done_before = 0  # updates of earlier runs: a playground run that ended is reset and started again
     try:
         result.load = await client.open()
-        await client.click("start")
+        await press_start(client, page)
         while time.monotonic() < until:
             await asyncio.sleep(1.0)
-            result.iterations.append((time.monotonic(), client.iterations()))
+            result.iterations.append((time.monotonic(), done_before + client.iterations()))
+            if page == "playground" and client.run_finished():
+                done_before += client.iterations()
+                await client.click("reset_training")
+                await client.click("start")
     except Exception as exc:
         result.errors.append(repr(exc))
     finally:
@@ -81,7 +102,7 @@ async def trainer(url: str, until: float) -> Result:
     result.timeouts = client.stats.timeouts
     result.errors += client.stats.errors
     if not result.iterations or result.iterations[-1][1] == 0:
-        result.errors.append(f"the trainer never trained; its last progress line: {client.progress!r}")
+        result.errors.append(f"the {page} trainer never trained; its last progress line: {client.progress!r}")
     return result
 
 
@@ -110,13 +131,17 @@ async def watch(pids: list[int], until: float, every: float = 5.0) -> list[tuple
     return samples
 
 
-async def solo_rate(url: str, seconds: float) -> float:
-    """One trainer alone on the server: the throughput every trainer of the class is held against."""
-    alone = await trainer(url, time.monotonic() + seconds)
-    return rate_per_minute(alone.iterations)
+async def solo_rates(url: str, seconds: float, pages: list[str]) -> dict[str, float]:
+    """One trainer of each kind alone on the server, one after the other: the throughput every trainer
+    of that kind is held against (none with ``seconds`` 0)."""
+    rates = {page: float("nan") for page in pages}
+    for page in pages if seconds > 0 else []:
+        alone = await trainer(url, time.monotonic() + seconds, page)
+        rates[page] = rate_per_minute(alone.iterations)
+    return rates
 
 
-async def run_class(url: str, pids: list[int], sessions: int, trainers: int, seconds: float,
+async def run_class(url: str, pids: list[int], sessions: int, trainers: dict[str, int], seconds: float,
                     seed: int) -> tuple[list[Result], list[tuple[float, float, float]]]:
     rng = random.Random(seed)
     until = time.monotonic() + seconds
@@ -127,7 +152,7 @@ async def run_class(url: str, pids: list[int], sessions: int, trainers: int, sec
 
     jobs = [arrive(rng.uniform(0, 1), slider_student(url, *PAGES[i % len(PAGES)], until, random.Random(rng.random())))
             for i in range(sessions)]
-    jobs += [arrive(rng.uniform(0, 1), trainer(url, until)) for _ in range(trainers)]
+    jobs += [arrive(rng.uniform(0, 1), trainer(url, until, page)) for page, n in trainers.items() for _ in range(n)]
     watcher = asyncio.create_task(watch(pids, until))
     results = await asyncio.gather(*jobs)
     return list(results), await watcher
@@ -137,29 +162,49 @@ def p(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[q - 1] if len(values) >= 2 else (values[0] if values else float("nan"))
 
 
-def report(results: list[Result], usage: list[tuple[float, float, float]], solo: float) -> bool:
-    errors = sum(len(r.errors) for r in results)
-    timeouts = sum(r.timeouts for r in results)
-    print(f"errors {errors}, timeouts {timeouts}")
-    for text in {e for r in results for e in r.errors}:
-        print(f"  error: {text[:160]}")
+def slider_table(results: list[Result]) -> list[float]:
+    """Load and slider latencies per page; returns every slider latency."""
+    if not any(r.page not in TRAINING for r in results):
+        return []
     print(f"\n{'page':12} | students | load p50 s | slider p50 ms | p95 ms | max ms | moves")
     all_latencies = []
-    for page in sorted({r.page for r in results if r.page != "mnist"}):
+    for page in sorted({r.page for r in results if r.page not in TRAINING}):
         rs = [r for r in results if r.page == page]
         lat = [x for r in rs for x in r.latencies]
         all_latencies += lat
         loads = [r.load for r in rs]
         print(f"{page:12} | {len(rs):8} | {statistics.median(loads):9.2f} | {1000 * p(lat, 50):13.0f} | "
               f"{1000 * p(lat, 95):6.0f} | {1000 * max(lat, default=float('nan')):6.0f} | {len(lat)}")
-    rates = [rate_per_minute(r.iterations) for r in results if r.page == "mnist"]
-    worst = min(rates, default=float("nan"))
-    if rates:
-        print(f"\ntrainers: {len(rates)}, it/min min {worst:.0f} / median {statistics.median(rates):.0f} "
-              f"(solo {solo:.0f}): worst {worst / solo:.0%} of solo")
+    return all_latencies
+
+
+def trainer_lines(results: list[Result], solo: dict[str, float]) -> bool:
+    """Each kind of trainer's iterations per minute against one alone; True if all reach the goal."""
+    ok = True
+    for page in TRAINING:
+        rates = [rate_per_minute(r.iterations) for r in results if r.page == page]
+        if not rates:
+            continue
+        worst, alone = min(rates), solo.get(page, float("nan"))
+        share = "no solo run" if math.isnan(alone) else f"solo {alone:.0f}: worst {worst / alone:.0%} of solo"
+        print(f"{page} trainers: {len(rates)}, it/min min {worst:.0f} / median {statistics.median(rates):.0f} "
+              f"({share})")
+        ok = ok and (math.isnan(alone) or worst >= TRAINER_GOAL * alone)
+    return ok
+
+
+def report(results: list[Result], usage: list[tuple[float, float, float]], solo: dict[str, float]) -> bool:
+    errors = sum(len(r.errors) for r in results)
+    timeouts = sum(r.timeouts for r in results)
+    print(f"errors {errors}, timeouts {timeouts}")
+    for text in {e for r in results for e in r.errors}:
+        print(f"  error: {text[:160]}")
+    all_latencies = slider_table(results)
+    print()
+    trainers_ok = trainer_lines(results, solo)
     print("\nserver: " + ", ".join(f"{t:.0f}s {c:.2f} cores {m:.0f} MB" for t, c, m in usage))
     p95 = p(all_latencies, 95)
-    ok = not errors and not timeouts and p95 <= P95_GOAL and (not rates or worst >= TRAINER_GOAL * solo)
+    ok = not errors and not timeouts and (not all_latencies or p95 <= P95_GOAL) and trainers_ok
     print(f"\nslider p95 {1000 * p95:.0f} ms (goal ≤ {1000 * P95_GOAL:.0f}); "
           f"{'within the goals' if ok else 'NOT within the goals'}")
     return ok
@@ -168,9 +213,11 @@ def report(results: list[Result], usage: list[tuple[float, float, float]], solo:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=30)
-    parser.add_argument("--trainers", type=int, default=10)
+    parser.add_argument("--trainers", type=int, default=10, help="students training Live MNIST")
+    parser.add_argument("--playground-trainers", type=int, default=0,
+                        help="students training the playground's spiral preset")
     parser.add_argument("--seconds", type=float, default=180)
-    parser.add_argument("--solo-seconds", type=float, default=30)
+    parser.add_argument("--solo-seconds", type=float, default=30, help="per kind of trainer; 0: no solo runs")
     parser.add_argument("--url")
     parser.add_argument("--pid", type=int, action="append", default=[], help="server process(es) to watch")
     parser.add_argument("--processes", type=int, default=1, help="start this many servers behind nginx")
@@ -180,8 +227,9 @@ def main() -> None:
     if args.url is None:
         started, args.pid, args.url = server.start_class(args.processes)
     try:
-        solo = asyncio.run(solo_rate(args.url, args.solo_seconds)) if args.trainers else float("nan")
-        results, usage = asyncio.run(run_class(args.url, args.pid, args.sessions, args.trainers, args.seconds,
+        trainers = {"mnist": args.trainers, "playground": args.playground_trainers}
+        solo = asyncio.run(solo_rates(args.url, args.solo_seconds, [k for k, n in trainers.items() if n]))
+        results, usage = asyncio.run(run_class(args.url, args.pid, args.sessions, trainers, args.seconds,
                                                args.seed))
         ok = report(results, usage, solo)
     finally:

@@ -32,6 +32,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 DONE = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
 KEY = re.compile(r"-([^-]+)$")  # widget ids end in the user's key: "$$ID-<hash>-<key>"
 ITERATION = re.compile(r"iteration (\d+)")
+RUN_END = re.compile(r"iteration (\d+) / (\d+)")
 
 
 @dataclass
@@ -228,3 +229,8 @@ class Client:
         """The training iteration the last progress line showed (the MNIST page)."""
         match = ITERATION.search(self.progress)
         return int(match.group(1)) if match else 0
+
+    def run_finished(self) -> bool:
+        """Whether the last progress line showed the run's last update ("iteration 500 / 500")."""
+        match = RUN_END.search(self.progress)
+        return bool(match) and int(match.group(1)) >= int(match.group(2)) > 0

@@ -60,6 +60,7 @@ VIEWS: list[tuple[str, str, int]] = [
     ("playground-xor-linear", "playground?data=xor&depth=0", 2),
     ("playground-spiral", "playground?data=spirals&depth=3&width=8&feat=x&feat=y&feat=sinx&feat=siny", 3),
     ("playground-overfit", "playground?data=circles&n=30&noise=0.25&width=8&l2=0.03&test=false", 3),
+    ("playground-layers", "playground?data=spirals&depth=4&w1=8&w2=6&w3=4&w4=2", 3),
 ]
 
 SHARED_LINKS: list[str] = [
@@ -115,5 +116,6 @@ SHARED_LINKS: list[str] = [
     "mnist?exp=init&net=he&view=weights",
     "mnist?speed=fast&lang=zh",
     "regularization?view=batchnorm&grid=16&hstd=0.54",
+    "playground?depth=3&w1=8&w2=4&w3=2&opt=sgd&lr=0.1&batch=20",
     "home?lang=zh&present=true",
 ]

@@ -136,7 +136,7 @@ class Trainer:
         self._x_acc = x_train if n_sample == self.n_train else x_train[self.train_acc_index]
         self._t_acc = t_train if n_sample == self.n_train else t_train[self.train_acc_index]
         self._order = np.arange(self.n_train)
-        self._batch_in_epoch = 0
+        self._pos = 0  # samples of the current epoch already used
         self.iteration = 0
         self.epoch = 0
         self.samples_seen = 0
@@ -149,8 +149,17 @@ class Trainer:
         self.classes = int(t_train.shape[1]) if t_train.ndim == 2 else int(t_train.max()) + 1
 
     @property
+    def iters_left_in_epoch(self) -> int:
+        """Updates until the current epoch ends (a full epoch at an epoch boundary)."""
+        return math.ceil((self.n_train - self._pos) / self.batch_size)
+
+    @property
     def total_iters(self) -> int:
-        return self.epochs * self.iters_per_epoch
+        """Updates of the whole run: those made and those left at the current batch size."""
+        epochs_left = self.epochs - self.epoch
+        if epochs_left <= 0:
+            return self.iteration
+        return self.iteration + self.iters_left_in_epoch + (epochs_left - 1) * self.iters_per_epoch
 
     @property
     def stop_reason(self) -> str | None:
@@ -172,6 +181,14 @@ class Trainer:
                 raise AttributeError(f"{type(target).__name__} has no hyper-parameter {name!r}")
             setattr(target, name, value)
 
+    def set_batch_size(self, batch_size: int) -> None:
+        """A new mini-batch size from the next update on; the current epoch goes on with the samples
+        it has not used yet, so every epoch still visits each sample once."""
+        if batch_size < 1:
+            raise ValueError("a batch needs at least one sample")
+        self.batch_size = batch_size
+        self.iters_per_epoch = math.ceil(self.n_train / batch_size)
+
     def run(self, max_iters: int | None = None, time_budget: float | None = None) -> int:
         """Train until done, `max_iters` iterations or `time_budget` seconds, whichever comes first.
 
@@ -191,10 +208,9 @@ class Trainer:
 
     def step(self) -> bool:
         """One mini-batch update (plus the evaluation at an epoch's end); False if it stopped."""
-        if self._batch_in_epoch == 0:
+        if self._pos == 0:
             self._order = self._shuffle_rng.permutation(self.n_train)
-        lo = self._batch_in_epoch * self.batch_size
-        batch = self._order[lo : lo + self.batch_size]
+        batch = self._order[self._pos : self._pos + self.batch_size]
         loss, grads = self.network.loss_and_gradient(self.x_train[batch], self.t_train[batch])
         if not math.isfinite(loss):
             self._failure = (
@@ -208,9 +224,9 @@ class Trainer:
         if self.iteration % RUNAWAY_WINDOW == 0:
             self._check_runaway()
         self.samples_seen += len(batch)
-        self._batch_in_epoch += 1
-        if self._batch_in_epoch == self.iters_per_epoch:
-            self._batch_in_epoch = 0
+        self._pos += len(batch)
+        if self._pos == self.n_train:
+            self._pos = 0
             self.epoch += 1
             self.train_acc_history.append(self.network.accuracy(self._x_acc, self._t_acc))
             self.test_acc_history.append(self.network.accuracy(self.x_test, self.t_test))
@@ -225,7 +241,7 @@ class Trainer:
     def state(self) -> TrainerState:
         """Snapshot of progress; throughput and ETA come from the time spent inside `run`."""
         rate = self.samples_seen / self.elapsed if self.elapsed > 0 and self.samples_seen else None
-        remaining = max(self.epochs * self.n_train - self.epoch * self.n_train - self._batch_in_epoch * self.batch_size, 0)
+        remaining = max((self.epochs - self.epoch) * self.n_train - self._pos, 0)
         return TrainerState(
             iteration=self.iteration,
             epoch=self.epoch,

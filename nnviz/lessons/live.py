@@ -8,7 +8,7 @@ builds its trainers and refreshes what it draws in `after_updates`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from nnviz.core.train import Trainer, TrainerState, blas_threads
 
@@ -17,6 +17,16 @@ SPEEDS: dict[str, int | None] = {"slow": 1, "medium": 10, "fast": None}
 FAST_BUDGET = 0.15
 RATE_MEMORY = 0.7
 """Weight of the previous wall-clock rate in the ETA's running average."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """A setting changed while training, after `iteration` updates: `name` went from `old` to `new`."""
+
+    iteration: int
+    name: str
+    old: float | str
+    new: float | str
 
 
 def pace(speed: str) -> tuple[int | None, float]:
@@ -57,8 +67,7 @@ class LockStep:
 
     def iters_to_epoch_end(self) -> int:
         """Updates left until the current epoch ends (a full epoch at an epoch boundary)."""
-        lead = self.lead
-        return lead.iters_per_epoch - lead.iteration % lead.iters_per_epoch
+        return self.lead.iters_left_in_epoch
 
     def advance(self, max_iters: int | None = None, time_budget: float | None = None,
                 now: float | None = None) -> int:

@@ -27,7 +27,7 @@ from nnviz.core.net import LayerStats, MultiLayerNet
 from nnviz.core.optimizer import make_optimizer
 from nnviz.core.train import Trainer, blas_threads
 from nnviz.lessons.frozen import read_only
-from nnviz.lessons.live import LockStep
+from nnviz.lessons.live import Change, LockStep
 
 Array = np.ndarray
 Data = tuple[tuple[Array, Array], tuple[Array, Array]]
@@ -147,16 +147,6 @@ class LiveSettings:
     @property
     def lr(self) -> float:
         return dict(self.hyper).get("lr", math.nan)
-
-
-@dataclass(frozen=True)
-class Change:
-    """A live change made after `iteration` updates: `name` went from `old` to `new`."""
-
-    iteration: int
-    name: str
-    old: float | str
-    new: float | str
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ every hidden unit, train and test loss curves and the gradient's size per layer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 
 import numpy as np
@@ -17,7 +17,7 @@ from nnviz.core.optimizer import make_optimizer
 from nnviz.core.train import Trainer
 from nnviz.core import toy2d
 from nnviz.lessons.frozen import read_only
-from nnviz.lessons.live import LockStep
+from nnviz.lessons.live import Change, LockStep
 
 Array = np.ndarray
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu")
@@ -33,7 +33,8 @@ TICK_BUDGET = 0.015
 
 @dataclass(frozen=True)
 class Setup:
-    """Everything that, when changed, starts a new network (the data, the inputs, the architecture)."""
+    """Everything that, when changed, needs a new network: the data, the inputs, the architecture and
+    the activation (the weights learnt so far no longer fit)."""
 
     dataset: str = "circles"
     noise: float = 0.0
@@ -42,17 +43,40 @@ class Setup:
     features: tuple[str, ...] = ("x", "y")
     hidden: tuple[int, ...] = (4, 4)
     activation: str = "tanh"
+
+
+SETUP_GROUPS = {"dataset": "data", "noise": "data", "n_train": "data", "seed": "data", "features": "features",
+                "hidden": "architecture", "activation": "activation"}
+"""Which part of the page each `Setup` field belongs to (the reason a page gives for a new network)."""
+
+
+@dataclass(frozen=True)
+class Live:
+    """What may change while the network trains, from the current weights on."""
+
+    lr: float = 0.1
+    l2: float = 0.0
     optimizer: str = "sgd"
     batch: int = 10
     epochs: int = 100
 
 
-@dataclass(frozen=True)
-class Live:
-    """What may change while the network trains."""
+def changed_groups(old: Setup, new: Setup) -> tuple[str, ...]:
+    """The `SETUP_GROUPS` in which two setups differ, in page order, each once."""
+    names = [SETUP_GROUPS[f.name] for f in fields(Setup) if getattr(old, f.name) != getattr(new, f.name)]
+    return tuple(dict.fromkeys(names))
 
-    lr: float = 0.1
-    l2: float = 0.0
+
+def latest_changes(changes: list[Change]) -> list[Change]:
+    """The changes made at the last iteration that saw any, one per setting (first old, last new value)."""
+    if not changes:
+        return []
+    last = changes[-1].iteration
+    merged: dict[str, Change] = {}
+    for c in changes:
+        if c.iteration == last:
+            merged[c.name] = replace(merged[c.name], new=c.new) if c.name in merged else c
+    return list(merged.values())
 
 
 @lru_cache(maxsize=64)
@@ -95,11 +119,12 @@ class Playground(LockStep):
         self.net = MultiLayerNet(len(setup.features), list(setup.hidden), 2, setup.activation,
                                  weight_init_std=INIT[setup.activation], weight_decay_lambda=live.l2,
                                  seed=setup.seed, dtype=np.float64)
-        trainer = Trainer(self.net, make_optimizer(setup.optimizer, lr=live.lr), self.x_train, train.y,
-                          self.x_test, test.y, batch_size=min(setup.batch, setup.n_train), epochs=setup.epochs,
+        trainer = Trainer(self.net, make_optimizer(live.optimizer, lr=live.lr), self.x_train, train.y,
+                          self.x_test, test.y, batch_size=min(live.batch, setup.n_train), epochs=live.epochs,
                           seed=setup.seed, blas_thread_limit=None)
         super().__init__([trainer])
         self.curve: list[tuple[int, float, float]] = []
+        self.changes: list[Change] = []
         self.after_updates()
 
     def advance(self, max_iters: int | None = None, time_budget: float | None = None,
@@ -108,11 +133,24 @@ class Playground(LockStep):
         budget = None if time_budget is None else min(time_budget, TICK_BUDGET)
         return super().advance(max_iters=max_iters, time_budget=budget, now=now)
 
-    def apply(self, live: Live) -> None:
-        """A new learning rate or L2 strength, from the next update on."""
-        if live != self.live:
-            self.trainers[0].set_hyperparams(lr=live.lr, weight_decay_lambda=live.l2)
-            self.live = live
+    def apply(self, live: Live) -> list[Change]:
+        """New live settings from the next update on, keeping the weights; a new optimizer starts with
+        fresh state (no velocity, no running averages). After the first update, changes are recorded."""
+        old, trainer = self.live, self.trainers[0]
+        changes = [Change(self.iteration, f.name, getattr(old, f.name), getattr(live, f.name))
+                   for f in fields(Live) if getattr(old, f.name) != getattr(live, f.name)]
+        if live.optimizer != old.optimizer:
+            trainer.optimizer = make_optimizer(live.optimizer, lr=live.lr)
+        trainer.set_hyperparams(lr=live.lr, weight_decay_lambda=live.l2)
+        if live.batch != old.batch:
+            trainer.set_batch_size(min(live.batch, self.setup.n_train))
+        trainer.epochs = live.epochs
+        if self.target is not None:
+            self.target = min(self.target, trainer.total_iters)
+        self.live = live
+        if self.iteration > 0:
+            self.changes += changes
+        return changes
 
     def after_updates(self) -> None:
         r = self.readout()
@@ -146,5 +184,6 @@ class Playground(LockStep):
         return maps
 
     def gradient_sizes(self) -> list[float | None]:
-        """RMS of the last ∂L/∂W of every layer (None before the first update)."""
-        return [s.grad_rms for s in self.net.layer_stats()]
+        """RMS of the last ∂L/∂W of every layer, hidden ones and the output (None before the first update)."""
+        stats = self.net.layer_stats()
+        return [s.grad_rms for s in stats] if stats else [None] * (len(self.setup.hidden) + 1)

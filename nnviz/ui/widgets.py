@@ -38,6 +38,14 @@ def slider(key: str, label: str, min_value: float, max_value: float, default: fl
                      format=fmt, bind="query-params")
 
 
+def number(key: str, label: str, min_value: int, max_value: int, default: int, help: str | None = None,
+           where: Any = st) -> int:
+    """A whole number with −/+ steps bound to ``?key=`` (drawn in ``where``); an emptied box gives the default."""
+    _remember(key, default)
+    value = where.number_input(label, min_value, max_value, default, step=1, key=key, help=help, bind="query-params")
+    return default if value is None else int(value)
+
+
 def range_slider(key: str, label: str, min_value: float, max_value: float,
                  default: tuple[float, float], step: float | None = None,
                  help: str | None = None) -> tuple[float, float]:

@@ -62,14 +62,81 @@ def test_a_run_to_the_end_learns_xor() -> None:
     assert lab(at).readout().train_acc >= 0.97
 
 
-def test_setup_change_starts_a_new_network_and_the_rate_changes_live() -> None:
-    at = open_page(PAGE)
-    at.button(key="step").click().run()
-    first = lab(at)
+def trained_a_little(at, ticks: int = 2):  # noqa: ANN001, ANN201 - an AppTest, its lab
+    at.button(key="start").click().run()
+    for _ in range(ticks):
+        at.run()
+    at.button(key="pause").click().run()
+    assert lab(at).iteration > 0
+    return lab(at)
+
+
+def test_rate_and_optimizer_changes_go_on_from_the_current_weights() -> None:
+    at = open_page(PAGE, speed="slow")
+    first = trained_a_little(at)
+    done, weights = first.iteration, {k: v.copy() for k, v in first.net.params.items()}
     at.select_slider(key="lr").set_value("0.1").run()
-    assert lab(at) is first and first.trainers[0].optimizer.lr == 0.1 and first.iteration == 1
-    at.slider(key="width").set_value(6).run()
-    assert lab(at) is not first and lab(at).setup.hidden == (6, 6) and lab(at).iteration == 0
+    at.selectbox(key="opt").set_value("momentum").run()
+    at.select_slider(key="batch").set_value("20").run()
+    assert_clean(at)
+    assert lab(at) is first and first.iteration == done and not at.toast
+    trainer = first.trainers[0]
+    assert type(trainer.optimizer).__name__ == "Momentum" and trainer.optimizer.lr == 0.1
+    assert trainer.batch_size == 20
+    for key, value in weights.items():
+        np.testing.assert_array_equal(first.net.params[key], value)
+    note = at.info[0].value
+    assert f"At iteration {done}" in note and "η 0.03 → 0.1" in note and "Adam → Momentum" in note
+    assert "fresh state" in note
+    at.button(key="step").click().run()
+    assert lab(at) is first and first.iteration == done + 1
+
+
+def test_an_architecture_change_starts_again_and_says_why() -> None:
+    at = open_page(PAGE, speed="slow")
+    first = trained_a_little(at)
+    at.slider(key="depth").set_value(3).run()
+    assert_clean(at)
+    assert lab(at) is not first and lab(at).iteration == 0 and lab(at).setup.hidden == (4, 4, 4)
+    assert "you changed the hidden layers" in at.info[0].value and "iteration 0" in at.info[0].value
+    assert at.toast and "hidden layers" in at.toast[0].value
+    at.button(key="step").click().run()
+    assert not any("you changed" in box.value for box in at.info), "the note goes once training goes on"
+
+
+def test_untrained_setup_changes_need_no_note() -> None:
+    at = open_page(PAGE)
+    at.selectbox(key="act").set_value("relu").run()
+    assert lab(at).setup.activation == "relu" and not at.info and not at.toast
+    first = trained_a_little(at)
+    at.slider(key="seed").set_value(3).run()
+    assert lab(at) is not first and "you changed the data" in at.info[0].value
+
+
+def test_per_layer_widths() -> None:
+    at = open_page(PAGE, depth="3", w1="8", w3="2")
+    assert_clean(at)
+    assert lab(at).setup.hidden == (8, 4, 2)
+    assert [lab(at).net.params[f"W{i}"].shape[1] for i in (1, 2, 3, 4)] == [8, 4, 2, 2]
+    assert any("in → 8 → 4 → 2 → 2" in c.value for c in at.caption)
+    units = [tr for tr in figures(at)[1]["data"] if tr["type"] == "heatmap"]
+    assert len(units) == 14, "one map per hidden unit, each layer with its own count"
+    at.button(key="step").click().run()
+    bars = next(tr for tr in figures(at)[2]["data"] if tr["type"] == "bar")
+    assert len(bars["x"]) == 4, "three hidden layers and the output layer"
+    at.number_input(key="w2").set_value(6).run()
+    assert lab(at).setup.hidden == (8, 6, 2) and lab(at).iteration == 0
+
+
+def test_the_common_width_sets_every_layer_and_old_links_keep_their_meaning() -> None:
+    at = open_page(PAGE, depth="3", width="8")
+    assert lab(at).setup.hidden == (8, 8, 8)
+    at.number_input(key="w2").set_value(3).run()
+    assert lab(at).setup.hidden == (8, 3, 8)
+    at.slider(key="width").set_value(5).run()
+    assert lab(at).setup.hidden == (5, 5, 5)
+    at.button(key="btn_xor_hidden").click().run()
+    assert lab(at).setup.hidden == (4,)
 
 
 def test_presets_set_the_controls() -> None:
@@ -91,7 +158,7 @@ def test_link_with_every_control() -> None:
     setup, live = lab(at).setup, lab(at).live
     assert (setup.dataset, setup.noise, setup.n_train, setup.seed) == ("spirals", 0.1, 100, 4)
     assert setup.features == ("x", "sinx") and setup.hidden == (5, 5, 5) and setup.activation == "relu"
-    assert (setup.optimizer, setup.batch, setup.epochs, live.lr, live.l2) == ("sgd", 20, 50, 0.3, 0.001)
+    assert (live.optimizer, live.batch, live.epochs, live.lr, live.l2) == ("sgd", 20, 50, 0.3, 0.001)
     names = {tr.get("name") for tr in figures(at)[0]["data"]}
     assert "Class 0 (test)" not in names and "Class 0 (train)" in names
 
@@ -105,7 +172,8 @@ def test_chinese_and_presentation() -> None:
 
 
 def test_bad_parameters_fall_back_silently() -> None:
-    assert_silent_fallback(open_page(PAGE, data="torus", act="cubic", depth="99", lr="banana", feat="z"))
+    assert_silent_fallback(open_page(PAGE, data="torus", act="cubic", depth="99", lr="banana", feat="z",
+                                     w1="banana", w2="99"))
 
 
 def test_no_feature_uses_x_and_y() -> None:
@@ -127,3 +195,13 @@ def test_a_huge_rate_runs_to_the_end_cleanly() -> None:
     assert_clean(at)
     assert lab(at).done and len(figures(at)) == 3
     assert lab(at).readout().train_acc <= 0.6, "the dead network guesses"
+
+
+def test_reset_to_defaults_brings_back_two_layers_of_four() -> None:
+    at = open_page(PAGE, depth="3", width="6", w2="2")
+    assert lab(at).setup.hidden == (6, 2, 6)
+    at.button[0].click().run()
+    assert_clean(at)
+    assert lab(at).setup.hidden == (4, 4)
+    at.slider(key="depth").set_value(3).run()
+    assert lab(at).setup.hidden == (4, 4, 4), "no layer keeps a width of the old link"

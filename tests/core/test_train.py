@@ -193,3 +193,21 @@ def test_healthy_and_too_slow_runs_are_not_runaways(subset: tuple[Array, ...], n
     trainer = Trainer(TwoLayerNet(seed=0), make_optimizer(name, lr=lr), *subset, batch_size=100, epochs=2, seed=0)
     trainer.run()
     assert trainer.stop_reason == "finished"
+
+
+def test_a_new_batch_size_mid_epoch_still_visits_every_sample_once() -> None:
+    n = 250
+    x, t = np.arange(n, dtype=float)[:, None], np.arange(n)
+    rec = Recorder()
+    trainer = Trainer(rec, SGD(), x, t, x[:5], t[:5], batch_size=100, epochs=2, seed=1)
+    assert trainer.total_iters == 6
+    trainer.run(max_iters=1)
+    trainer.set_batch_size(60)
+    assert trainer.iters_left_in_epoch == 3 and trainer.total_iters == 1 + 3 + 5
+    trainer.run()
+    assert [len(b) for b in rec.batches] == [100, 60, 60, 30] + [60] * 4 + [10]
+    assert trainer.iteration == trainer.total_iters == 9 and trainer.epoch == 2
+    for order in (np.concatenate(rec.batches[:4]), np.concatenate(rec.batches[4:])):
+        np.testing.assert_array_equal(np.sort(order), np.arange(n))
+    with pytest.raises(ValueError):
+        trainer.set_batch_size(0)

@@ -4,13 +4,15 @@ an independent forward pass computes."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from nnviz.core import toy2d
-from nnviz.lessons.playground import MAP_GRID, PLANE, UNIT_GRID, Live, Playground, Setup
+from nnviz.lessons.playground import MAP_GRID, PLANE, UNIT_GRID, Live, Playground, Setup, changed_groups
 
-ADAM = Live(lr=0.03)
+ADAM = Live(lr=0.03, optimizer="adam")
 ALL_FEATURES = tuple(toy2d.FEATURES)
 
 
@@ -25,12 +27,12 @@ def trained(setup: Setup, live: Live = ADAM, updates: int = 1500) -> Playground:
     ("xor", (4, 4), 0.97), ("circles", (4, 4), 0.97), ("moons", (8, 8), 0.90),
 ])
 def test_reaches_the_goal_in_1500_updates(dataset: str, hidden: tuple[int, ...], goal: float) -> None:
-    lab = trained(Setup(dataset=dataset, hidden=hidden, optimizer="adam"))
+    lab = trained(Setup(dataset=dataset, hidden=hidden))
     assert lab.readout().train_acc >= goal
 
 
 def test_xor_without_a_hidden_layer_fails() -> None:
-    lab = Playground(Setup(dataset="xor", hidden=(), optimizer="adam"), ADAM)
+    lab = Playground(Setup(dataset="xor", hidden=()), ADAM)
     accuracies = []
     for _ in range(6):
         lab.advance(max_iters=250)
@@ -40,14 +42,14 @@ def test_xor_without_a_hidden_layer_fails() -> None:
 
 
 def test_circles_need_no_hidden_layer_with_squares() -> None:
-    lab = trained(Setup(dataset="circles", hidden=(), features=("x", "y", "x2", "y2"), optimizer="adam"))
+    lab = trained(Setup(dataset="circles", hidden=(), features=("x", "y", "x2", "y2")))
     assert lab.readout().train_acc >= 0.97
 
 
 def test_l2_cures_overfitting() -> None:
-    setup = Setup(dataset="circles", n_train=30, noise=0.25, hidden=(8, 8), features=ALL_FEATURES,
-                  optimizer="adam", epochs=300)
-    free, decayed = trained(setup, updates=900), trained(setup, Live(lr=0.03, l2=0.03), updates=900)
+    setup = Setup(dataset="circles", n_train=30, noise=0.25, hidden=(8, 8), features=ALL_FEATURES)
+    long_adam = Live(lr=0.03, optimizer="adam", epochs=300)
+    free, decayed = trained(setup, long_adam, updates=900), trained(setup, replace(long_adam, l2=0.03), updates=900)
     f, d = free.readout(), decayed.readout()
     assert f.train_acc == 1.0 and f.train_loss < 0.05 and f.test_loss > 1.0
     assert d.test_loss < f.test_loss / 2 and d.test_acc > f.test_acc
@@ -101,15 +103,52 @@ def test_loss_curve_starts_before_training_and_readout_is_the_data_loss() -> Non
 
 
 def test_live_settings_reach_the_trainer() -> None:
-    lab = Playground(Setup(optimizer="sgd"), Live(lr=0.1))
-    lab.apply(Live(lr=0.5, l2=0.01))
+    lab = Playground(Setup(), Live(lr=0.1))
+    assert lab.apply(Live(lr=0.5, l2=0.01)) and lab.changes == [], "nothing is recorded before the first update"
     trainer = lab.trainers[0]
     assert trainer.optimizer.lr == 0.5 and lab.net.weight_decay_lambda == 0.01
 
 
+def test_a_new_optimizer_and_batch_go_on_from_the_current_weights() -> None:
+    lab = Playground(Setup(), Live(lr=0.1, optimizer="momentum"))
+    lab.advance(max_iters=30)
+    weights = {k: v.copy() for k, v in lab.net.params.items()}
+    old_optimizer = lab.trainers[0].optimizer
+    changes = lab.apply(Live(lr=0.03, optimizer="adam", batch=50, epochs=120))
+    assert [(c.name, c.old, c.new) for c in changes] == [
+        ("lr", 0.1, 0.03), ("optimizer", "momentum", "adam"), ("batch", 10, 50), ("epochs", 100, 120)]
+    assert lab.changes == changes and {c.iteration for c in changes} == {30}
+    trainer = lab.trainers[0]
+    assert trainer.optimizer is not old_optimizer and trainer.optimizer.lr == 0.03
+    assert trainer.optimizer.state == {}, "Adam's moments start from zero"
+    assert trainer.batch_size == 50 and trainer.epochs == 120 and lab.net is not None
+    for key, value in weights.items():
+        np.testing.assert_array_equal(lab.net.params[key], value)
+    # 30 updates of 10 = one epoch and a half; the other 100 samples of epoch 2 take two batches of 50
+    assert trainer.total_iters == 30 + 2 + 118 * 4
+    lab.advance(max_iters=3)
+    assert lab.iteration == 33 and trainer.epoch == 2
+
+
+def test_per_layer_widths_build_those_layers() -> None:
+    lab = Playground(Setup(hidden=(8, 4, 2)), ADAM)
+    assert [lab.net.params[f"W{i}"].shape for i in (1, 2, 3, 4)] == [(2, 8), (8, 4), (4, 2), (2, 2)]
+    assert [m.shape[0] for m in lab.unit_maps()] == [8, 4, 2]
+    lab.advance(max_iters=1)
+    assert len(lab.gradient_sizes()) == 4, "three hidden layers and the output layer"
+
+
+def test_changed_groups_name_why_a_new_network_is_needed() -> None:
+    old = Setup()
+    assert changed_groups(old, old) == ()
+    assert changed_groups(old, replace(old, hidden=(4, 4, 4), seed=3)) == ("data", "architecture")
+    assert changed_groups(old, replace(old, activation="relu", noise=0.1, n_train=50)) == ("data", "activation")
+    assert changed_groups(old, replace(old, features=("x",))) == ("features",)
+
+
 def test_gradient_size_per_layer() -> None:
     lab = Playground(Setup(hidden=(4, 4)), ADAM)
-    assert lab.gradient_sizes() == []
+    assert lab.gradient_sizes() == [None, None, None], "one empty bar per layer before the first update"
     lab.advance(max_iters=1)
     sizes = lab.gradient_sizes()
     assert len(sizes) == 3 and all(g is not None and g > 0 for g in sizes)
