@@ -7,8 +7,6 @@ server shows the whole frame."""
 
 from __future__ import annotations
 
-import warnings
-
 import pytest
 
 from tests.e2e import layout
