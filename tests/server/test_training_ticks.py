@@ -45,7 +45,7 @@ def test_a_training_tick_reruns_only_the_live_panel(url: str) -> None:
     assert len(ticks) >= 4, "the live panel ticks on its own while training"
     assert page.elements["slider"] >= 3, "the settings column has its sliders"
     for tick in ticks:
-        assert tick.elements["progress"] == 1 and tick.elements["plotly_chart"] == 1
+        assert tick.elements["progress"] == 1 and tick.elements["plotly_chart"] == 1, tick.elements
         assert tick.elements["slider"] == 0, f"a tick redrew the settings: {tick.elements}"
         assert sum(tick.elements.values()) < sum(page.elements.values()) / 2
 
