@@ -219,6 +219,7 @@ def batchnorm_view(lab: Lab) -> None:
     fig = figs.batchnorm_grid_figure(scales, runs, lab.setup.epochs, labels(figs.GridLabels, PAGE), presentation())
     chart(fig, PAGE, alt=t("regularization.alt_batchnorm", n=len(scales)),
           settings={"view": "batchnorm", "it": lab.iteration})
+    scale_banner(lab)
     st.caption(t("regularization.bn_note"))
     show_code(BatchNormalization.forward, BatchNormalization.backward, lesson.hidden_activations)
 
@@ -260,20 +261,17 @@ def activations_view(lab: Lab) -> None:
     st.caption(note)
 
 
-def scale_advice(lab: Lab, names: list[str]) -> Callable[[int], str | None]:
-    """In the batch-norm grid, the nets that diverged while their batch-norm twins train were killed
-    by their initial scale: one banner says so for all of them ("" silences the others' banners)."""
-    blamed = [k for k in range(len(names)) if lab.scale_blamed(k)]
+def scale_advice(lab: Lab) -> Callable[[int], str | None]:
+    """The batch-norm grid's nets killed by their initial scale get no "lower η" banner above the
+    chart: `scale_banner` under it explains them all (so the chart stays in view)."""
+    return lambda k: "" if lab.scale_blamed(k) else None
 
-    def advice(k: int) -> str | None:
-        if k not in blamed:
-            return None
-        if k != blamed[0]:
-            return ""
-        stds = ", ".join(f"{lab.variants[j].init_std:.2g}" for j in blamed)
-        return t("regularization.scale_blamed", std=stds)
 
-    return advice
+def scale_banner(lab: Lab) -> None:
+    blamed = [k for k in range(len(lab.variants)) if lab.scale_blamed(k)]
+    if blamed:
+        stds = ", ".join(f"{lab.variants[k].init_std:.2g}" for k in blamed)
+        st.error(t("regularization.scale_blamed", std=stds), icon=":material/error:")
 
 
 def search_view(lab: SearchLab) -> None:
@@ -319,7 +317,7 @@ LAB_VIEWS = {"batchnorm": batchnorm_view, "search": search_view}
 def live_view(view: str) -> Callable[[LockStep], None]:
     def draw(lab: LockStep) -> None:
         names = net_names(view, lab)
-        training.status(lab, names, scale_advice(lab, names) if view == "batchnorm" else None)
+        training.status(lab, names, scale_advice(lab) if view == "batchnorm" else None)
         if view in NETS_VIEWS:
             readouts(lab, names)
             NETS_VIEWS[view](lab, names)
