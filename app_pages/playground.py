@@ -77,12 +77,14 @@ def data_controls() -> dict:
 
 
 def follow_width(width: int) -> None:
-    """Moving "units in every layer" gives each layer that count (not on the first run: a link's w2 stays)."""
+    """Moving "units in every layer" moves each layer that had that count; a layer given its own count
+    keeps it (so the link, which names only such layers, always says what is shown)."""
     was = st.session_state.get(WIDTH_WAS)
     st.session_state[WIDTH_WAS] = width
     if was is not None and was != width:
         for key in LAYER_KEYS:
-            st.session_state[key] = width
+            if st.session_state.get(key, was) == was:
+                st.session_state[key] = width
 
 
 def hidden_controls() -> tuple[int, ...]:

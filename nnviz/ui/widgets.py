@@ -13,6 +13,7 @@ ids fall back to the default, and a default value leaves the URL.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable, Sequence
 
 import streamlit as st
@@ -38,12 +39,34 @@ def slider(key: str, label: str, min_value: float, max_value: float, default: fl
                      format=fmt, bind="query-params")
 
 
+def _whole(text: str | None, min_value: int, max_value: int) -> int | None:
+    """``text`` as a whole number in [min_value, max_value], else None."""
+    try:
+        value = float(text) if text is not None else math.nan
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() and min_value <= value <= max_value else None
+
+
 def number(key: str, label: str, min_value: int, max_value: int, default: int, help: str | None = None,
            where: Any = st) -> int:
-    """A whole number with −/+ steps bound to ``?key=`` (drawn in ``where``); an emptied box gives the default."""
+    """A whole number with −/+ steps kept in ``?key=`` (drawn in ``where``); an emptied box gives the default.
+
+    The URL is kept here, not by Streamlit's binding, because the default may move (a layer's width
+    follows "units in every layer") and a value set from the session must reach the link too; at the
+    default the parameter leaves the URL.
+    """
     _remember(key, default)
-    value = where.number_input(label, min_value, max_value, default, step=1, key=key, help=help, bind="query-params")
-    return default if value is None else int(value)
+    if key not in st.session_state:
+        given = _whole(st.query_params.get(key), min_value, max_value)
+        st.session_state[key] = default if given is None else given
+    value = where.number_input(label, min_value, max_value, step=1, key=key, help=help)
+    value = default if value is None else int(value)
+    if value == default:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = str(value)
+    return value
 
 
 def range_slider(key: str, label: str, min_value: float, max_value: float,

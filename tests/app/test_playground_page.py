@@ -128,13 +128,14 @@ def test_per_layer_widths() -> None:
     assert lab(at).setup.hidden == (8, 6, 2) and lab(at).iteration == 0
 
 
-def test_the_common_width_sets_every_layer_and_old_links_keep_their_meaning() -> None:
+def test_the_common_width_moves_the_layers_without_their_own_and_old_links_keep_their_meaning() -> None:
     at = open_page(PAGE, depth="3", width="8")
-    assert lab(at).setup.hidden == (8, 8, 8)
+    assert lab(at).setup.hidden == (8, 8, 8) and "w1" not in at.query_params
     at.number_input(key="w2").set_value(3).run()
-    assert lab(at).setup.hidden == (8, 3, 8)
+    assert lab(at).setup.hidden == (8, 3, 8) and at.query_params["w2"] in ("3", ["3"])
     at.slider(key="width").set_value(5).run()
-    assert lab(at).setup.hidden == (5, 5, 5)
+    assert lab(at).setup.hidden == (5, 3, 5) and at.query_params["w2"] in ("3", ["3"]), "the link says what is shown"
+    assert "w1" not in at.query_params and "w3" not in at.query_params
     at.button(key="btn_xor_hidden").click().run()
     assert lab(at).setup.hidden == (4,)
 
