@@ -59,6 +59,16 @@ VIEWS = [
     View("optimizers: schedules (warm-up)", "optimizers", "view=schedules", "warmup"),
     View("optimizers: averaging (days)", "optimizers", "view=averaging", "days"),
     View("mnist: settings (seed)", "mnist", "", "seed"),
+    View("perceptron: gate (w₁)", "perceptron", "", "w1"),
+    View("perceptron: forward (x₁)", "perceptron", "view=forward", "x1"),
+    View("losses: regression (outlier y)", "losses", "", "oy"),
+    View("losses: classification (p)", "losses", "view=classification", "p"),
+    View("losses: batch (size)", "losses", "view=batch", "bs"),
+    View("backprop: shopping (apple)", "backprop", "", "apple"),
+    View("backprop: network (w₅)", "backprop", "view=network", "w5"),
+    View("backprop: vanishing (depth)", "backprop", "view=vanishing", "depth"),
+    View("regularization: search (seed)", "regularization", "view=search", "sseed"),
+    View("playground: data (noise)", "playground", "", "noise"),
 ]
 
 
