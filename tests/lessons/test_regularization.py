@@ -114,6 +114,24 @@ def test_search_scores_on_a_validation_split_of_the_training_data(data) -> None:
 
 
 
+def test_search_nets_are_what_build_net_draws_for_each_decay(data) -> None:
+    """The trials' nets are copies of one draw: each equals a net built afresh with its λ, and none
+    shares an array with another (training one must not move the rest)."""
+    (x_train, t_train), _ = data
+    setup = Setup(n_train=200, hidden=(20, 10), epochs=1)
+    lab = lesson.SearchLab.drawn(lesson.SearchSpace(), 3, (x_train, t_train), seed=5, setup=setup)
+    for trial, net in zip(lab.trials, lab.nets):
+        fresh = lesson.build_net(setup, Variant(weight_decay=trial.weight_decay), x_train.shape[1])
+        assert net.weight_decay_lambda == trial.weight_decay > 0
+        assert fresh.params.keys() == net.params.keys()
+        for key in fresh.params:
+            np.testing.assert_array_equal(net.params[key], fresh.params[key])
+        assert net.layers["Affine1"].W is net.params["W1"]  # the copy's layers use the copy's arrays
+    assert not np.shares_memory(lab.nets[0].params["W1"], lab.nets[1].params["W1"])
+    lab.trainers[0].step()
+    assert not np.array_equal(lab.nets[0].params["W1"], lab.nets[1].params["W1"])
+
+
 def test_batchnorm_grid_is_the_books_ladder_and_rescues_small_scales(data) -> None:
     scales = lesson.weight_scales(16)
     np.testing.assert_allclose(scales, np.logspace(0, -4, 16))
