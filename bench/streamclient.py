@@ -70,10 +70,12 @@ class Stats:
 
 @dataclass
 class RunRecord:
-    """What one script run drew: whether it was a fragment run, and its new elements by kind."""
+    """What one script run drew: whether it was a fragment run, its new elements by kind, and
+    whether it finished (a run still going, or stopped early for a rerun, drew only part)."""
 
     fragment: bool
     elements: Counter[str] = field(default_factory=Counter)
+    finished: bool = False
 
 
 class Client:
@@ -193,6 +195,8 @@ class Client:
         elif kind == "stop_auto_rerun" or (kind == "new_session" and not msg.metadata.run.fragment_ids):
             self._fragment = None  # a full-app run re-registers the fragments it still wants ticked
         elif kind == "script_finished" and msg.script_finished in DONE:
+            if self.runs:
+                self.runs[-1].finished = True
             self._finished.set()
 
     def _element(self, element: object) -> None:

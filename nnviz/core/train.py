@@ -101,8 +101,8 @@ class Trainer:
 
     Each epoch visits every training sample exactly once, in an order drawn from the seed.
     After each epoch: accuracy on the full test set and on a fixed random sample of up to
-    10 000 training images (drawn once from the seed). Progress is kept between calls, so
-    the outcome does not depend on how the work is chunked.
+    `train_acc_size` training images (drawn once from the seed; 0 scores none). Progress is kept
+    between calls, so the outcome does not depend on how the work is chunked.
     """
 
     def __init__(
@@ -228,7 +228,8 @@ class Trainer:
         if self._pos == self.n_train:
             self._pos = 0
             self.epoch += 1
-            self.train_acc_history.append(self.network.accuracy(self._x_acc, self._t_acc))
+            if len(self.train_acc_index):
+                self.train_acc_history.append(self.network.accuracy(self._x_acc, self._t_acc))
             self.test_acc_history.append(self.network.accuracy(self.x_test, self.t_test))
         return True
 

@@ -142,19 +142,31 @@ class GridLabels:
     grid_empty: str
 
 
-def _grid_axes(n: int, cols: int, gap: float = 0.045) -> dict:
-    """Layout axes of n small panels in `cols` columns, sharing the y range 0…1."""
+GRID_NARROW_PX = 430
+"""The narrowest plot area (px) the batch-norm grid is laid out for: the main column at 1280×720
+in presentation mode leaves its four columns of panels about 433 px (under 100 px a panel)."""
+GRID_ACCURACY_TICKS = [0, 0.5, 1]
+
+
+def _grid_axes(n: int, cols: int, epochs: int, gap: float = 0.045, col_gap: float = 0.07) -> dict:
+    """Layout axes of n small panels in `cols` columns, sharing the y range 0…1. Only the outer
+    panels label their axes, and with few ticks: the first and last epoch, 0 %, 50 % and 100 %,
+    so a panel under 100 px wide stays legible on a projector; the columns stand far enough apart
+    for one panel's last epoch and the next one's 0 to read as two numbers."""
     rows = -(-n // cols)
-    width, height = (1 - gap * (cols - 1)) / cols, (1 - gap * 2 * (rows - 1)) / rows
+    width, height = (1 - col_gap * (cols - 1)) / cols, (1 - gap * 2 * (rows - 1)) / rows
     layout = {}
     for i in range(n):
         r, c = divmod(i, cols)
         suffix = "" if i == 0 else str(i + 1)
         top = 1 - r * (height + 2 * gap)
-        layout[f"xaxis{suffix}"] = {"domain": [c * (width + gap), c * (width + gap) + width], "anchor": f"y{suffix}",
-                                    "showticklabels": r == rows - 1}
+        left = c * (width + col_gap)
+        layout[f"xaxis{suffix}"] = {"domain": [left, left + width], "anchor": f"y{suffix}",
+                                    "range": [0, epochs], "tickmode": "array", "tickvals": [0, epochs],
+                                    "showticklabels": i + cols >= n}
         layout[f"yaxis{suffix}"] = {"domain": [top - height, top], "anchor": f"x{suffix}", "range": [0, 1.05],
-                                    "tickformat": ".0%", "showticklabels": c == 0, "dtick": 0.5}
+                                    "tickformat": ".0%", "showticklabels": c == 0, "tickmode": "array",
+                                    "tickvals": GRID_ACCURACY_TICKS}
     return layout
 
 
@@ -168,7 +180,7 @@ def batchnorm_grid_figure(scales: list[float], runs: list[tuple[Curves, Curves]]
     n = len(scales)
     cols = 4 if n > 4 else 2
     rows = -(-n // cols)
-    layout = _grid_axes(n, cols)
+    layout = _grid_axes(n, cols, epochs)
     data, notes = [], []
     styles = (theme.series_style(0, presentation), theme.series_style(1, presentation))
     size = theme.font_size(presentation) - (2 if n > 8 else 0)
@@ -180,7 +192,6 @@ def batchnorm_grid_figure(scales: list[float], runs: list[tuple[Curves, Curves]]
                          "mode": "lines+markers" if len(curves.epochs) == 1 else "lines", "cliponaxis": False,
                          "name": name, "legendgroup": name, "showlegend": i == 0, "line": styles[j]["line"],
                          "marker": styles[j]["marker"], "xaxis": f"x{suffix}", "yaxis": f"y{suffix}"})
-        layout[f"xaxis{suffix}"]["range"] = [0, epochs]
         notes.append({"text": f"{std:.2g}", "xref": f"x{suffix} domain", "yref": f"y{suffix} domain",
                       "x": 0.5, "y": 1.0, "xanchor": "center", "yanchor": "bottom", "showarrow": False,
                       "font": {"size": size}})

@@ -324,8 +324,6 @@ SEARCH_SETUP = Setup(n_train=500, hidden=BOOK_HIDDEN, epochs=50, tick_seconds=0.
 a tick trains for at most 0.08 s (one update of 50 nets is about 0.1 s of matrix products)."""
 SEARCH_TRIALS = ("10", "20", "50", "100")
 BEST_SHOWN = 5
-SEARCH_TRAIN_SCORED = 100
-"""Training images scored after each epoch of a trial (only validation accuracy is drawn)."""
 
 
 class SearchLab(TimedLab):
@@ -341,7 +339,7 @@ class SearchLab(TimedLab):
         self.nets = decay_twins(build_net(setup, Variant(), x.shape[1]), [tr.weight_decay for tr in self.trials])
         super().__init__([Trainer(net, SGD(tr.lr), self.x_fit, self.t_fit, self.x_val, self.t_val,
                                   batch_size=setup.batch_size, epochs=setup.epochs, seed=setup.seed,
-                                  train_acc_size=SEARCH_TRAIN_SCORED)
+                                  train_acc_size=0)  # only validation accuracy is drawn
                           for net, tr in zip(self.nets, self.trials)])
 
     @classmethod

@@ -211,3 +211,13 @@ def test_a_new_batch_size_mid_epoch_still_visits_every_sample_once() -> None:
         np.testing.assert_array_equal(np.sort(order), np.arange(n))
     with pytest.raises(ValueError):
         trainer.set_batch_size(0)
+
+
+def test_scoring_no_training_images_leaves_the_run_unchanged(subset: tuple[Array, ...]) -> None:
+    """train_acc_size=0 (the search page: it draws validation accuracy only) skips the training
+    score after each epoch and nothing else: same losses, same test accuracy."""
+    scored, unscored = make(subset, epochs=2), make(subset, epochs=2, train_acc_size=0)
+    scored.run(), unscored.run()
+    assert unscored.train_acc_history == [] and len(scored.train_acc_history) == 2
+    assert unscored.loss_history == scored.loss_history
+    assert unscored.test_acc_history == scored.test_acc_history and len(scored.test_acc_history) == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnviz.figures import regularization as figs
+from nnviz.figures import theme
 from nnviz.figures.init import CompareHistogramLabels, GridLabels
 from nnviz.lessons.regularization import ActivationHistograms, Curves, Histograms
 from tests.app.conftest import array
@@ -84,3 +85,39 @@ def test_weight_histogram_steps_over_the_bin_centres() -> None:
     spec = figs.weights_figure(hist, ["n"], figs.WeightsLabels("w", "weight", "share")).to_dict()
     assert list(array(spec["data"][0]["x"])) == [-0.5, 0.5]
     assert list(array(spec["data"][0]["y"])) == [0.25, 0.75]
+
+
+def label_px(text: str, size: int) -> float:
+    """A generous width of a tick label of digits in px (Plotly's sans-serif digits are about 0.55 em)."""
+    return 0.6 * size * len(text)
+
+
+def test_batchnorm_grid_ticks_stay_few_and_apart_on_a_projector() -> None:
+    """The 16 panels of the presentation grid at their narrowest (1280×720): each labels at most
+    three ticks a side, neighbouring labels of a panel stand two label widths apart, and one
+    panel's last epoch keeps clear of the next panel's 0."""
+    c = curves([0.1, 0.5, 0.9], [0.1, 0.4, 0.8])
+    labels = figs.GridLabels("epoch", "training accuracy", "with", "without", "initial std", "press Start")
+    scales = [10 ** (-k / 4) for k in range(16)]
+    spec = figs.batchnorm_grid_figure(scales, [(c, c)] * 16, 20, labels, presentation=True).to_dict()
+    lay, size = spec["layout"], theme.font_size(True)
+    plot_height = lay["height"] - lay["margin"]["t"] - lay["margin"]["b"]
+    shown = [(name, lay[name]) for name in lay if name[1:5] == "axis" and lay[name].get("showticklabels")]
+    assert {name[0] for name, _ in shown} == {"x", "y"}
+    for name, axis in shown:
+        ticks = axis.get("tickvals")
+        assert axis.get("tickmode") == "array" and ticks is not None and len(ticks) <= 3, (name, axis)
+        span = axis["range"][1] - axis["range"][0]
+        (low, high) = axis["domain"]
+        if name[0] == "x":
+            px = [(v - axis["range"][0]) / span * (high - low) * figs.GRID_NARROW_PX for v in ticks]
+            texts = [f"{v:g}" for v in ticks]
+            for a, b, ta, tb in zip(px, px[1:], texts, texts[1:]):
+                assert b - a >= 2 * max(label_px(ta, size), label_px(tb, size)), (name, ticks)
+        else:
+            px = [(v - axis["range"][0]) / span * (high - low) * plot_height for v in ticks]
+            assert min(b - a for a, b in zip(px, px[1:])) >= 2 * size, (name, ticks)
+    bottom = sorted((axis["domain"] for name, axis in shown if name[0] == "x"))
+    for (_, right_end), (next_start, _) in zip(bottom, bottom[1:]):
+        gap = (next_start - right_end) * figs.GRID_NARROW_PX
+        assert gap - label_px("20", size) / 2 - label_px("0", size) / 2 >= size / 3, "neighbouring epoch labels touch"
