@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
+from nnviz.figures import marks
 from nnviz.figures import mnist as figs
 from nnviz.figures import theme
 from nnviz.lessons.mnist import Gallery, Prediction, Tiles, tile_mosaic
@@ -49,7 +50,7 @@ def test_one_net_curves_show_train_and_test_with_chance_guides_and_marks() -> No
     assert {"loss_title", "acc_title", "chance_loss", "chance_acc", "η = 0.01"} <= set(notes)
     assert "empty" not in notes, "trained: no 'press Start' note"
     assert d["layout"]["xaxis"]["range"] == [0, pytest.approx(640 * 1.02)]
-    assert d["layout"]["yaxis"]["range"] == [0, pytest.approx(2.6 / (1 - figs.MARK_ROW))], \
+    assert d["layout"]["yaxis"]["range"] == [0, pytest.approx(2.6 / (1 - marks.MARK_ROW))], \
         "ln 10 always in view, and a row for the change label above it"
     assert d["layout"]["xaxis2"]["range"] == [-0.3, 16.3] and d["layout"]["xaxis2"]["dtick"] == 2
 
@@ -92,7 +93,7 @@ def test_learning_rate_changes_20_iterations_apart_get_labels_that_do_not_meet(p
     boxes = mark_boxes(d, panel_px=230, plot_px=330, size=size)
     assert len(boxes) == 3, "every change labelled"
     assert not any(overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]), boxes
-    lowest_label = 1 - figs.MARK_ROW * 2 - 1.3 * size / 330
+    lowest_label = 1 - marks.MARK_ROW * 2 - 1.3 * size / 330
     assert 2.6 / d["layout"]["yaxis"]["range"][1] <= lowest_label, "the rows sit above every curve and ln 10"
 
 
