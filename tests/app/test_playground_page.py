@@ -92,6 +92,32 @@ def test_rate_and_optimizer_changes_go_on_from_the_current_weights() -> None:
     assert lab(at) is first and first.iteration == done + 1
 
 
+def change_marks(at) -> tuple[list[float], list[str]]:  # noqa: ANN001
+    """The dashed lines' iterations and the labels on the loss curve."""
+    layout = figures(at)[2]["layout"]
+    lines = [s["x0"] for s in layout.get("shapes", []) if s["line"]["dash"] == "dash"]
+    return lines, [a["text"] for a in layout["annotations"] if a.get("xref") == "x"]
+
+
+def test_live_changes_are_marked_on_the_loss_curve_in_both_languages() -> None:
+    at = open_page(PAGE, speed="slow")
+    assert change_marks(at) == ([], [])
+    done = trained_a_little(at).iteration
+    at.select_slider(key="lr").set_value("0.1").run()
+    at.select_slider(key="batch").set_value("20").run()
+    at.slider(key="epochs").set_value(200).run()
+    assert_clean(at)
+    assert change_marks(at) == ([done], ["η = 0.1, batch size = 20"]), \
+        "one mark for the changes of one pause, none for the planned epochs"
+    at.button(key="step").click().run()
+    at.select_slider(key="lr").set_value("0.3").run()
+    lines, texts = change_marks(at)
+    assert lines == [done, done + 1] and sorted(texts) == ["η = 0.1, batch size = 20", "η = 0.3"]
+    at.segmented_control(key="lang").set_value("zh").run()
+    assert_clean(at)
+    assert sorted(change_marks(at)[1]) == ["η = 0.1、批大小 = 20", "η = 0.3"]
+
+
 def test_an_architecture_change_starts_again_and_says_why() -> None:
     at = open_page(PAGE, speed="slow")
     first = trained_a_little(at)

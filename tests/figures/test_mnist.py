@@ -13,6 +13,7 @@ from nnviz.figures import marks
 from nnviz.figures import mnist as figs
 from nnviz.figures import theme
 from nnviz.lessons.mnist import Gallery, Prediction, Tiles, tile_mosaic
+from tests.figures.boxes import mark_boxes, overlap
 
 
 def filled(cls: type) -> object:
@@ -64,24 +65,6 @@ def test_several_nets_overlay_their_losses_and_test_accuracies() -> None:
     tests = [tr for tr in d["data"] if tr.get("xaxis") == "x2"]
     assert [tr["name"] for tr in tests] == ["std", "he"] and [tr["legendgroup"] for tr in tests] == ["loss0", "loss1"]
     assert "empty" in [a["text"] for a in d["layout"]["annotations"]], "untrained: the note"
-
-
-def mark_boxes(d: dict, panel_px: float, plot_px: float, size: int) -> list[tuple[float, float, float, float]]:
-    """The change labels' boxes in px, in a loss panel `panel_px` wide and `plot_px` high, from the
-    annotations' own anchors and a width of 0.7 em per character (wider than the figure assumes)."""
-    x_max = d["layout"]["xaxis"]["range"][1]
-    boxes = []
-    for a in d["layout"]["annotations"]:
-        if a.get("xref") == "x" and a.get("yref") == "y domain":
-            width, x = 0.7 * size * len(a["text"]), a["x"] / x_max * panel_px
-            left = x - width if a["xanchor"] == "right" else x
-            top = (1 - a["y"]) * plot_px - a["yshift"]
-            boxes.append((left, top, left + width, top + 1.2 * size))
-    return boxes
-
-
-def overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 @pytest.mark.parametrize("presentation", [False, True])
