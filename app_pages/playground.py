@@ -137,6 +137,7 @@ def change_text(change: Change) -> str:
 
 
 def new_value(change: Change) -> str:
+    """What a setting is now, short enough for a label on the chart ("η = 0.1", "→ SGD")."""
     if change.name == "optimizer":
         return f"→ {t(f'mnist.opt_{change.new}')}"
     return f"{s(f'change_{change.name}')} = {change.new:g}"

@@ -90,8 +90,9 @@ def curves_figure(iterations: np.ndarray, train_loss: np.ndarray, test_loss: np.
 
 def _loss_top(*curves: np.ndarray) -> float:
     """A little above the highest finite loss (1 before any)."""
-    finite = [v for c in curves for v in np.asarray(c, dtype=float) if np.isfinite(v)]
-    return 1.1 * max(finite) if finite and max(finite) > 0 else 1.0
+    values = np.concatenate([np.asarray(c, dtype=float).ravel() for c in curves])
+    finite = values[np.isfinite(values)]
+    return 1.1 * float(finite.max()) if finite.size and finite.max() > 0 else 1.0
 
 
 def _decades(values: list[float | None]) -> list[float] | None:
