@@ -136,6 +136,19 @@ def change_text(change: Change) -> str:
     return f"{s(f'change_{change.name}')} {change.old:g} → {change.new:g}"
 
 
+def new_value(change: Change) -> str:
+    """What a setting is now, short enough for a label on the chart ("η = 0.1", "→ SGD")."""
+    if change.name == "optimizer":
+        return f"→ {t(f'mnist.opt_{change.new}')}"
+    return f"{s(f'change_{change.name}')} = {change.new:g}"
+
+
+def change_mark(iteration: int, changes: list[Change]) -> tuple[int, str, str]:
+    """A mark on the loss curve: the new values on the chart, old → new on hover."""
+    sep = s("list_sep")
+    return iteration, sep.join(map(new_value, changes)), sep.join(map(change_text, changes))
+
+
 def notes(lab: Playground) -> None:
     """Why the run started again, or what changed in it last (and that the weights were kept)."""
     why = st.session_state.get(WHY, ())
@@ -181,8 +194,9 @@ def draw(show_test: bool) -> Callable[[LockStep], None]:
                       alt=s("alt_units"), caption=s("caption_units"), settings={"it": lab.iteration})
             else:
                 st.info(s("no_hidden"))
+        marks = [change_mark(it, changes) for it, changes in lesson.marked_changes(lab.changes)]
         fig = figs.curves_figure(*lab.loss_curve(), lab.gradient_sizes(), labels(figs.CurvesLabels, PAGE),
-                                 presentation())
+                                 presentation(), marks)
         chart(fig, PAGE, alt=s("alt_curves"), caption=s("caption_curves"), settings={"it": lab.iteration})
         show_code(Playground.decision_map, Trainer.step, MultiLayerNet.loss_and_gradient)
 

@@ -13,6 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from nnviz.figures import theme
+from nnviz.figures.marks import Mark, change_marks, headroom
 from nnviz.lessons.mnist import (CHANCE_ACCURACY, CHANCE_LOSS, DIGIT_COLS, DIGIT_GAP, DIGITS_SHOWN, Gallery,
                                  Prediction, Tiles)
 
@@ -23,10 +24,6 @@ MISTAKES = [[0, "#ffffff"], [0.15, "#fde0c5"], [1, "#D55E00"]]
 GUIDE = {"color": "#777", "width": 1.5, "dash": "dot"}
 LOSS_FLOOR = 2.6
 """The loss axis reaches at least this high, so ln 10 ≈ 2.30 (guessing) is always in view."""
-MARK_ROWS, MARK_ROW = 3, 0.09
-"""Rows of setting-change labels on the loss panel, and the share of its height each one takes."""
-NARROW_PANEL_PX = 200
-"""The narrowest loss panel the labels are laid out for (1280×720 in presentation mode: about 230 px)."""
 
 
 @dataclass(frozen=True)
@@ -143,18 +140,19 @@ def gallery_grid(presentation: bool = False) -> tuple[int, int, int]:
 
 
 def curves_figure(losses: list[LossLine], accuracies: list[AccuracyLine], total_iters: int, epochs: int,
-                  changes: list[tuple[int, str, str]], labels: CurvesLabels, presentation: bool = False) -> go.Figure:
+                  changes: list[Mark], labels: CurvesLabels, presentation: bool = False) -> go.Figure:
     """Loss per iteration (left: raw faint, smoothed bold) and accuracy per epoch (right).
 
     One net: train and test accuracy (the book's figure). Several nets: their smoothed
     losses overlaid and their test accuracies. `changes` are (iteration, label, hover text)
-    marks of live setting changes. The axes span the whole planned run, so the curves grow into them.
+    marks of live setting changes (nnviz.figures.marks). The axes span the whole planned run,
+    so the curves grow into them.
     """
     single = len(losses) == 1
     data = _loss_traces(losses, labels, presentation)
     data += _accuracy_traces(accuracies, labels, presentation) if single else _test_traces(accuracies, presentation)
     small = theme.font_size(presentation) - 2
-    marks, mark_notes, rows = _change_marks(changes, max(total_iters, 1) * 1.02, small)
+    marks, mark_notes, rows = change_marks(changes, max(total_iters, 1) * 1.02, small)
     layout = _curves_layout(losses, total_iters, epochs, labels, presentation, rows)
     shapes, notes = _chance_guides(labels, small)
     annotations = layout["annotations"] + notes + mark_notes
@@ -214,7 +212,7 @@ def _curves_layout(losses: list[LossLine], total_iters: int, epochs: int, labels
     top = max(LOSS_FLOOR, 1.1 * peak) if math.isfinite(peak) else LOSS_FLOOR
     layout = theme.side_by_side((labels.loss_title, labels.acc_title), presentation, gap=0.1)
     layout["xaxis"].update(title={"text": labels.iteration}, range=[0, max(total_iters, 1) * 1.02])
-    layout["yaxis"].update(title={"text": labels.loss}, range=[0, top / (1 - MARK_ROW * mark_rows)])
+    layout["yaxis"].update(title={"text": labels.loss}, range=[0, headroom(top, mark_rows)])
     layout["xaxis2"].update(title={"text": labels.epoch}, range=[-0.3, max(epochs, 1) + 0.3],
                             dtick=max(1, math.ceil(epochs / 10)))
     layout["yaxis2"].update(title={"text": labels.accuracy}, range=[0, 1.02], tickformat=".0%")
@@ -230,39 +228,6 @@ def _chance_guides(labels: CurvesLabels, size: int) -> tuple[list[dict], list[di
         notes.append(_note(text, f"x{panel} domain", 0.99, f"y{panel}", level, size, "#555",
                            xanchor="right", yanchor="bottom"))
     return shapes, notes
-
-
-def text_width(text: str, size: float) -> float:
-    """A generous estimate of a one-line label's width in px: CJK glyphs 1 em, others 0.62 em."""
-    return size * sum(1.0 if ord(ch) >= 0x2E80 else 0.62 for ch in text) + 6
-
-
-def _change_marks(changes: list[tuple[int, str, str]], x_max: float,
-                  size: int) -> tuple[list[dict], list[dict], int]:
-    """A dashed line on the loss panel where a live setting changed, labelled with the change.
-
-    Labels sit in up to `MARK_ROWS` rows at the top of the panel (above the curves, see
-    `_curves_layout`): each goes into the first row where it meets no other label in a panel
-    as narrow as `NARROW_PANEL_PX`; near the right end it hangs left of its line. Newest first, so
-    when changes crowd more than the rows hold, the oldest lose their label (their line stays).
-    Returns the lines, the labels and the rows used.
-    """
-    shapes = [{"type": "line", "xref": "x", "x0": it, "x1": it, "yref": "y domain", "y0": 0, "y1": 1,
-               "line": {"color": "#444", "width": 1.5, "dash": "dash"}} for it, _, _ in changes]
-    rows: list[list[tuple[float, float]]] = [[] for _ in range(MARK_ROWS)]
-    notes = []
-    for iteration, label, detail in sorted(changes, key=lambda c: -c[0]):
-        x, width = iteration / x_max, text_width(label, size) / NARROW_PANEL_PX
-        left = x + width > 1
-        span = (x - width, x) if left else (x, x + width)
-        free = [r for r, row in enumerate(rows) if all(span[1] <= lo or span[0] >= hi for lo, hi in row)]
-        if not free:
-            continue
-        rows[free[0]].append(span)
-        notes.append(_note(label, "x", iteration, "y domain", 1 - MARK_ROW * free[0], size, "#222",
-                           xanchor="right" if left else "left", yanchor="top", yshift=-2, hovertext=detail,
-                           bgcolor="rgba(255,255,255,0.85)"))
-    return shapes, notes, sum(1 for row in rows if row)
 
 
 # --- images -------------------------------------------------------------------------------------

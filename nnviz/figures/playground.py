@@ -3,6 +3,7 @@ the gradient's size per layer, and one small map per hidden unit."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,6 +11,7 @@ import plotly.graph_objects as go
 
 from nnviz.core.toy2d import Points
 from nnviz.figures import maps, theme
+from nnviz.figures.marks import Mark, change_marks, headroom
 
 UNIT_SCALE = [[0.0, theme.OKABE_ITO[1]], [0.5, "#f7f7f7"], [1.0, theme.OKABE_ITO[0]]]
 """A unit's output, negative orange, positive blue: the colours of the two classes."""
@@ -60,8 +62,10 @@ def boundary_figure(axis: np.ndarray, p_one: np.ndarray, train: Points, test: Po
 
 
 def curves_figure(iterations: np.ndarray, train_loss: np.ndarray, test_loss: np.ndarray,
-                  grad_rms: list[float | None], labels: CurvesLabels, presentation: bool = False) -> go.Figure:
-    """Left: training and test loss per iteration. Right: RMS of ∂L/∂W per layer (log scale)."""
+                  grad_rms: list[float | None], labels: CurvesLabels, presentation: bool = False,
+                  changes: Sequence[Mark] = ()) -> go.Figure:
+    """Left: training and test loss per iteration, with a mark (nnviz.figures.marks) where a live
+    setting changed. Right: RMS of ∂L/∂W per layer (log scale)."""
     data = []
     for i, (name, values) in enumerate(((labels.train_loss, train_loss), (labels.test_loss, test_loss))):
         style = theme.series_style(i, presentation)
@@ -71,14 +75,24 @@ def curves_figure(iterations: np.ndarray, train_loss: np.ndarray, test_loss: np.
     data.append({"type": "bar", "x": layers, "y": [None if g is None else float(f"{g:.4g}") for g in grad_rms],
                  "marker": {"color": theme.OKABE_ITO[2]}, "name": labels.grad_rms, "showlegend": False,
                  "xaxis": "x2", "yaxis": "y2", "hovertemplate": "%{x}: %{y:.3g}<extra></extra>"})
+    x_max = max(float(iterations[-1]) if len(iterations) else 0.0, *(it for it, _, _ in changes), 1.0)
+    shapes, notes, rows = change_marks(changes, x_max, theme.font_size(presentation) - 2)
     layout = theme.side_by_side((labels.loss_title, labels.grad_title), presentation, gap=0.14)
-    layout["xaxis"].update(title={"text": labels.iteration}, rangemode="tozero")
-    layout["yaxis"].update(title={"text": labels.loss}, rangemode="tozero")
+    layout["xaxis"].update(title={"text": labels.iteration}, range=[0, x_max])
+    layout["yaxis"].update(title={"text": labels.loss}, range=[0, headroom(_loss_top(train_loss, test_loss), rows)])
     layout["yaxis2"].update(type="log", title={"text": labels.grad_rms}, range=_decades(grad_rms), dtick=1,
                             exponentformat="power")
     layout["legend"] = {"orientation": "h", "y": -0.25, "yanchor": "top", "x": 0}
     layout["margin"] = {"t": 45, "b": 110 if presentation else 95}
+    layout.update(shapes=shapes, annotations=layout["annotations"] + notes)
     return theme.figure(data, layout, presentation)
+
+
+def _loss_top(*curves: np.ndarray) -> float:
+    """A little above the highest finite loss (1 before any)."""
+    values = np.concatenate([np.asarray(c, dtype=float).ravel() for c in curves])
+    finite = values[np.isfinite(values)]
+    return 1.1 * float(finite.max()) if finite.size and finite.max() > 0 else 1.0
 
 
 def _decades(values: list[float | None]) -> list[float] | None:

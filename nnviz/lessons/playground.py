@@ -67,16 +67,30 @@ def changed_groups(old: Setup, new: Setup) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def latest_changes(changes: list[Change]) -> list[Change]:
-    """The changes made at the last iteration that saw any, one per setting (first old, last new value)."""
-    if not changes:
-        return []
-    last = changes[-1].iteration
-    merged: dict[str, Change] = {}
+def merged_changes(changes: list[Change]) -> list[Change]:
+    """One change per setting and iteration (its first old and last new value), in order; a setting
+    changed and changed back at the same iteration drops out."""
+    merged: dict[tuple[int, str], Change] = {}
     for c in changes:
-        if c.iteration == last:
-            merged[c.name] = replace(merged[c.name], new=c.new) if c.name in merged else c
-    return list(merged.values())
+        key = (c.iteration, c.name)
+        merged[key] = replace(merged[key], new=c.new) if key in merged else c
+    return [c for c in merged.values() if c.old != c.new]
+
+
+def latest_changes(changes: list[Change]) -> list[Change]:
+    """The changes made at the last iteration that saw any, one per setting."""
+    merged = merged_changes(changes)
+    return [c for c in merged if c.iteration == merged[-1].iteration]
+
+
+def marked_changes(changes: list[Change]) -> list[tuple[int, list[Change]]]:
+    """What the loss curve marks: per iteration, the changes to how training goes on (not the planned
+    number of epochs)."""
+    groups: dict[int, list[Change]] = {}
+    for c in merged_changes(changes):
+        if c.name != "epochs":
+            groups.setdefault(c.iteration, []).append(c)
+    return list(groups.items())
 
 
 @lru_cache(maxsize=64)

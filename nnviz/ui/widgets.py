@@ -7,8 +7,9 @@ values; the wrappers also catch what it lets through (a reversed range).
 Choices are different: Streamlit binds them by their *displayed* label, which
 here depends on the language, so a link made in Chinese would not open in
 English. Choice widgets therefore keep the option's stable id in the URL
-themselves (``_seed_choice`` / ``_sync_choice``), with the same rules: unknown
-ids fall back to the default, and a default value leaves the URL.
+themselves (``_seed_choice``, then ``_keep_in_url``), with the same rules: unknown
+ids fall back to the default, and a default value leaves the URL. Whole-number
+boxes (``number``) keep their parameter the same way, because their default may move.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from nnviz.ui.i18n import t
 
 FRAME_KEYS = frozenset({"lang", "present"})
 CHOICE_KEYS = "_url_choice_keys"
+NUMBER_KEYS = "_url_number_keys"
 DEFAULTS = "_widget_defaults"
 
 
@@ -57,15 +59,13 @@ def number(key: str, label: str, min_value: int, max_value: int, default: int, h
     default the parameter leaves the URL.
     """
     _remember(key, default)
+    st.session_state.setdefault(NUMBER_KEYS, set()).add(key)
     if key not in st.session_state:
         given = _whole(st.query_params.get(key), min_value, max_value)
         st.session_state[key] = default if given is None else given
     value = where.number_input(label, min_value, max_value, step=1, key=key, help=help)
     value = default if value is None else int(value)
-    if value == default:
-        st.query_params.pop(key, None)
-    else:
-        st.query_params[key] = str(value)
+    _keep_in_url(key, value, default)
     return value
 
 
@@ -108,13 +108,14 @@ def _seed_choice(key: str, options: Sequence[str], default: str | Sequence[str],
         st.session_state[key] = from_url[0] if from_url else default
 
 
-def _sync_choice(key: str, value: str | list[str], default: str | Sequence[str]) -> None:
-    """Write the chosen id(s) to the URL, or remove the parameter at the default."""
+def _keep_in_url(key: str, value: str | int | list[str], default: str | int | Sequence[str]) -> None:
+    """Write a control's value (an id, ids or a whole number) to ``?key=``, or remove the parameter
+    at the default."""
     is_default = list(value) == list(default) if isinstance(value, list) else value == default
     if is_default:
         st.query_params.pop(key, None)
     else:
-        st.query_params[key] = value
+        st.query_params[key] = str(value) if isinstance(value, int) else value
 
 
 def choice(key: str, label: str, options: Sequence[str], default: str,
@@ -132,7 +133,7 @@ def choice(key: str, label: str, options: Sequence[str], default: str,
     else:
         value = st.selectbox(label, list(options), **shown)
     value = default if value is None else value
-    _sync_choice(key, value, default)
+    _keep_in_url(key, value, default)
     return value
 
 
@@ -144,7 +145,7 @@ def ladder(key: str, label: str, options: Sequence[str], default: str, help: str
     _seed_choice(key, options, default, many=False, numeric=True)
     value = st.select_slider(label, list(options), key=key, help=help)
     value = default if value is None else value
-    _sync_choice(key, value, default)
+    _keep_in_url(key, value, default)
     return float(value)
 
 
@@ -165,7 +166,7 @@ def multi(key: str, label: str, options: Sequence[str], default: Sequence[str],
         st.session_state[key] = st.session_state[key][:max_selections]  # a link with too many ids
     value = st.multiselect(label, list(options), format_func=format_func, key=key, help=help,
                            max_selections=max_selections)
-    _sync_choice(key, value, default)
+    _keep_in_url(key, value, default)
     return value
 
 
@@ -184,11 +185,19 @@ def toggle(key: str, label: str, default: bool = False, help: str | None = None)
 
 
 def _apply_preset(values: dict[str, Any]) -> None:
+    """Set the controls. A choice writes its id to the URL at once (its default is fixed); Streamlit
+    keeps a bound control's parameter itself. Any other parameter leaves the URL: a number box writes
+    it back when drawn off its default (which may move), and a control not drawn yet must not keep an
+    old link's value that no longer says what the page holds."""
     choice_keys = st.session_state.get(CHOICE_KEYS, set())
+    number_keys = st.session_state.get(NUMBER_KEYS, set())
+    defaults = st.session_state.get(DEFAULTS, {})
     for key, value in values.items():
         st.session_state[key] = value
         if key in choice_keys:
-            _sync_choice(key, value, st.session_state.get(DEFAULTS, {}).get(key, value))
+            _keep_in_url(key, value, defaults.get(key, value))
+        elif key in number_keys or key not in defaults:
+            st.query_params.pop(key, None)
 
 
 def preset_button(label: str, values: dict[str, Any], key: str, where: Any = st,
@@ -197,20 +206,21 @@ def preset_button(label: str, values: dict[str, Any], key: str, where: Any = st,
 
     Choice ids are written to the URL at once; other values reach the URL when
     their control is drawn (a control not shown in this run picks its value up
-    when it next appears).
+    when it next appears, and an old link's number for it leaves the URL).
     """
     return where.button(label, key=key, on_click=_apply_preset, args=(values,), help=help, icon=icon)
 
 
 def _reset_page_state() -> None:
     """Set every control shown on the page back to its default (the URL follows)."""
-    choice_keys = st.session_state.get(CHOICE_KEYS, set())
+    kept = st.session_state.get(CHOICE_KEYS, set()) | st.session_state.get(NUMBER_KEYS, set())
     for key, default in st.session_state.get(DEFAULTS, {}).items():
-        if key in FRAME_KEYS or key not in st.session_state:
+        if key in FRAME_KEYS:
             continue
-        st.session_state[key] = list(default) if isinstance(default, list) else default
-        if key in choice_keys:
+        if key in kept:  # also a control not drawn in the last run (Streamlit has dropped its state)
             st.query_params.pop(key, None)
+        if key in st.session_state:
+            st.session_state[key] = list(default) if isinstance(default, list) else default
 
 
 def reset_button(where: Any = st) -> None:

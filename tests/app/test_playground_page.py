@@ -92,6 +92,32 @@ def test_rate_and_optimizer_changes_go_on_from_the_current_weights() -> None:
     assert lab(at) is first and first.iteration == done + 1
 
 
+def change_marks(at) -> tuple[list[float], list[str]]:  # noqa: ANN001
+    """The dashed lines' iterations and the labels on the loss curve."""
+    layout = figures(at)[2]["layout"]
+    lines = [s["x0"] for s in layout.get("shapes", []) if s["line"]["dash"] == "dash"]
+    return lines, [a["text"] for a in layout["annotations"] if a.get("xref") == "x"]
+
+
+def test_live_changes_are_marked_on_the_loss_curve_in_both_languages() -> None:
+    at = open_page(PAGE, speed="slow")
+    assert change_marks(at) == ([], [])
+    done = trained_a_little(at).iteration
+    at.select_slider(key="lr").set_value("0.1").run()
+    at.select_slider(key="batch").set_value("20").run()
+    at.slider(key="epochs").set_value(200).run()
+    assert_clean(at)
+    assert change_marks(at) == ([done], ["η = 0.1, batch size = 20"]), \
+        "one mark for the changes of one pause, none for the planned epochs"
+    at.button(key="step").click().run()
+    at.select_slider(key="lr").set_value("0.3").run()
+    lines, texts = change_marks(at)
+    assert lines == [done, done + 1] and sorted(texts) == ["η = 0.1, batch size = 20", "η = 0.3"]
+    at.segmented_control(key="lang").set_value("zh").run()
+    assert_clean(at)
+    assert sorted(change_marks(at)[1]) == ["η = 0.1、批大小 = 20", "η = 0.3"]
+
+
 def test_an_architecture_change_starts_again_and_says_why() -> None:
     at = open_page(PAGE, speed="slow")
     first = trained_a_little(at)
@@ -152,6 +178,30 @@ def test_presets_set_the_controls() -> None:
     assert lab(at).live.l2 == 0.03
 
 
+def test_a_preset_leaves_exactly_its_own_state_in_the_link() -> None:
+    """An old link's numbers leave the URL, a layer box that is no longer drawn (w3) included; what the
+    preset sets off its default appears."""
+    at = open_page(PAGE, noise="0.3", n="50", depth="3", w1="7", w3="2")
+    assert lab(at).setup.hidden == (7, 4, 2)
+    at.button(key="btn_square").click().run()
+    assert_clean(at)
+    assert dict(at.query_params) == {"data": "square"}
+    at.button(key="btn_overfit").click().run()
+    assert dict(at.query_params) == {"noise": "0.25", "n": "30", "width": "8", "epochs": "300",
+                                     "feat": ["x", "y", "x2", "y2", "xy", "sinx", "siny"]}
+    at.button(key="btn_square").click().run()
+    assert dict(at.query_params) == {"data": "square"} and lab(at).setup.hidden == (4, 4)
+
+
+def test_a_preset_clears_a_layer_width_of_a_link_that_never_drew_its_box() -> None:
+    at = open_page(PAGE, w3="2", w4="3")
+    at.button(key="btn_square").click().run()
+    assert dict(at.query_params) == {"data": "square"}
+    at.slider(key="depth").set_value(4).run()
+    assert lab(at).setup.hidden == (4, 4, 4, 4), "the preset's widths, not the old link's"
+    assert not {"w3", "w4"} & set(at.query_params)
+
+
 def test_link_with_every_control() -> None:
     at = open_page(PAGE, data="spirals", noise="0.1", n="100", seed="4", feat=["x", "sinx"], depth="3", width="5",
                    act="relu", opt="sgd", lr="0.3", l2="0.001", batch="20", epochs="50", test="false")
@@ -206,3 +256,11 @@ def test_reset_to_defaults_brings_back_two_layers_of_four() -> None:
     assert lab(at).setup.hidden == (4, 4)
     at.slider(key="depth").set_value(3).run()
     assert lab(at).setup.hidden == (4, 4, 4), "no layer keeps a width of the old link"
+
+
+def test_reset_clears_the_width_of_a_layer_no_longer_drawn() -> None:
+    at = open_page(PAGE, depth="3", w3="2")
+    at.slider(key="depth").set_value(2).run()
+    assert at.query_params["w3"] in ("2", ["2"]), "a hidden layer keeps its width in the link until reset"
+    at.button[0].click().run()
+    assert "w3" not in at.query_params and "depth" not in at.query_params

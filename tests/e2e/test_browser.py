@@ -7,10 +7,12 @@ server shows the whole frame."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 
 from tests.e2e import layout
-from tests.e2e.conftest import ARTIFACTS, opened, wait_for_app
+from tests.e2e.conftest import ARTIFACTS, LOAD_TIMEOUT_MS, opened, wait_for_app
 from tests.links import VIEWS
 
 pytestmark = pytest.mark.e2e
@@ -105,3 +107,50 @@ def test_presentation_scales_every_element_kind(server, browser) -> None:  # noq
     ratios = {kind: sizes[kind, True] / sizes[kind, False] for kind in kinds}
     assert all(r >= 1.25 for r in ratios.values()), ratios
     assert sizes["metric value", True] > 1.5 * sizes["metric label", True], sizes
+
+
+def run_done(page) -> None:  # noqa: ANN001
+    """Until the script run a click or a key started has finished and every chart has drawn."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=LOAD_TIMEOUT_MS)
+    wait_for_app(page, 3)
+
+
+def architecture_shown(page, arch: str) -> None:  # noqa: ANN001
+    """Until the caption under the controls reads ``arch`` (drawn after the boxes kept the URL)."""
+    page.get_by_text(arch, exact=False).first.wait_for(timeout=LOAD_TIMEOUT_MS)
+
+
+def query(page) -> dict[str, list[str]]:  # noqa: ANN001
+    return parse_qs(urlsplit(page.url).query)
+
+
+@pytest.mark.parametrize(("lang", "present", "width", "height"), SETTINGS[:2] + SETTINGS[3:],
+                         ids=["en-1280", "zh-1280-present", "en-1920-present"])
+def test_playground_address_bar_follows_each_control_and_marks_a_mid_run_change(
+        server, browser, lang: str, present: bool, width: int, height: int) -> None:  # noqa: ANN001
+    """A layer box's value is in the address bar once its run ends (not one interaction later), a
+    preset leaves exactly its own state there, and a change of η while paused gets its mark on the
+    loss curve without colliding with any chart text."""
+    link = with_params("playground?noise=0.3&n=50&depth=3&w3=2", lang=lang, **({"present": "true"} if present else {}))
+    with opened(browser, f"{server.url}/{link}", width, height) as (page, errors):
+        check_drawn(page, errors, 3)
+        page.locator(".st-key-w1 input").first.press("ArrowUp")
+        architecture_shown(page, "in → 5 → 4 → 2 → 2")
+        run_done(page)
+        assert query(page).get("w1") == ["5"], page.url
+        page.locator(".st-key-btn_square button").first.click()
+        architecture_shown(page, "in → 4 → 4 → 2")
+        run_done(page)
+        assert {k: v for k, v in query(page).items() if k not in ("lang", "present")} == {"data": ["square"]}
+        for _ in range(3):
+            page.locator(".st-key-step button").first.click()
+            run_done(page)
+        page.locator(".st-key-lr input[type='range']").first.press("ArrowRight")
+        page.locator("[data-testid='stPlotlyChart'] .annotation-text", has_text="η = 0.05").wait_for(
+            timeout=LOAD_TIMEOUT_MS)
+        run_done(page)
+        assert query(page).get("lr") == ["0.05"], page.url
+        suffix = "-present" if present else ""
+        page.screenshot(path=str(ARTIFACTS / f"playground-change-{lang}-{width}x{height}{suffix}.png"), full_page=True)
+        check_projector_layout(page, "playground-change", present)
+        assert not errors, errors

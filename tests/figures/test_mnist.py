@@ -9,9 +9,11 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
+from nnviz.figures import marks
 from nnviz.figures import mnist as figs
 from nnviz.figures import theme
 from nnviz.lessons.mnist import Gallery, Prediction, Tiles, tile_mosaic
+from tests.figures.boxes import mark_boxes, overlap
 
 
 def filled(cls: type) -> object:
@@ -49,7 +51,7 @@ def test_one_net_curves_show_train_and_test_with_chance_guides_and_marks() -> No
     assert {"loss_title", "acc_title", "chance_loss", "chance_acc", "η = 0.01"} <= set(notes)
     assert "empty" not in notes, "trained: no 'press Start' note"
     assert d["layout"]["xaxis"]["range"] == [0, pytest.approx(640 * 1.02)]
-    assert d["layout"]["yaxis"]["range"] == [0, pytest.approx(2.6 / (1 - figs.MARK_ROW))], \
+    assert d["layout"]["yaxis"]["range"] == [0, pytest.approx(2.6 / (1 - marks.MARK_ROW))], \
         "ln 10 always in view, and a row for the change label above it"
     assert d["layout"]["xaxis2"]["range"] == [-0.3, 16.3] and d["layout"]["xaxis2"]["dtick"] == 2
 
@@ -65,24 +67,6 @@ def test_several_nets_overlay_their_losses_and_test_accuracies() -> None:
     assert "empty" in [a["text"] for a in d["layout"]["annotations"]], "untrained: the note"
 
 
-def mark_boxes(d: dict, panel_px: float, plot_px: float, size: int) -> list[tuple[float, float, float, float]]:
-    """The change labels' boxes in px, in a loss panel `panel_px` wide and `plot_px` high, from the
-    annotations' own anchors and a width of 0.7 em per character (wider than the figure assumes)."""
-    x_max = d["layout"]["xaxis"]["range"][1]
-    boxes = []
-    for a in d["layout"]["annotations"]:
-        if a.get("xref") == "x" and a.get("yref") == "y domain":
-            width, x = 0.7 * size * len(a["text"]), a["x"] / x_max * panel_px
-            left = x - width if a["xanchor"] == "right" else x
-            top = (1 - a["y"]) * plot_px - a["yshift"]
-            boxes.append((left, top, left + width, top + 1.2 * size))
-    return boxes
-
-
-def overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
 @pytest.mark.parametrize("presentation", [False, True])
 def test_learning_rate_changes_20_iterations_apart_get_labels_that_do_not_meet(presentation: bool) -> None:
     changes = [(100, "η = 0.05", ""), (120, "η = 0.01", ""), (140, "η = 0.1", "")]
@@ -92,7 +76,7 @@ def test_learning_rate_changes_20_iterations_apart_get_labels_that_do_not_meet(p
     boxes = mark_boxes(d, panel_px=230, plot_px=330, size=size)
     assert len(boxes) == 3, "every change labelled"
     assert not any(overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]), boxes
-    lowest_label = 1 - figs.MARK_ROW * 2 - 1.3 * size / 330
+    lowest_label = 1 - marks.MARK_ROW * 2 - 1.3 * size / 330
     assert 2.6 / d["layout"]["yaxis"]["range"][1] <= lowest_label, "the rows sit above every curve and ln 10"
 
 

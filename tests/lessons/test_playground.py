@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 
 from nnviz.core import toy2d
-from nnviz.lessons.playground import MAP_GRID, PLANE, UNIT_GRID, Live, Playground, Setup, changed_groups
+from nnviz.lessons.live import Change
+from nnviz.lessons.playground import (MAP_GRID, PLANE, UNIT_GRID, Live, Playground, Setup, changed_groups,
+                                      latest_changes, marked_changes)
 
 ADAM = Live(lr=0.03, optimizer="adam")
 ALL_FEATURES = tuple(toy2d.FEATURES)
@@ -152,3 +154,19 @@ def test_gradient_size_per_layer() -> None:
     lab.advance(max_iters=1)
     sizes = lab.gradient_sizes()
     assert len(sizes) == 3 and all(g is not None and g > 0 for g in sizes)
+
+
+def test_changes_are_marked_once_per_iteration_and_setting() -> None:
+    lab = Playground(Setup(), ADAM)
+    lab.advance(max_iters=5)
+    lab.apply(replace(ADAM, lr=0.1))
+    lab.apply(replace(ADAM, lr=0.3, batch=20))
+    lab.apply(replace(ADAM, lr=0.3, batch=10, epochs=50))
+    lab.advance(max_iters=20)
+    lab.apply(replace(ADAM, lr=0.3, optimizer="sgd", epochs=50))
+    assert marked_changes(lab.changes) == [
+        (5, [Change(5, "lr", 0.03, 0.3)]),
+        (25, [Change(25, "optimizer", "adam", "sgd")]),
+    ], "the batch went back, and the planned epochs are no mark"
+    assert latest_changes(lab.changes) == [Change(25, "optimizer", "adam", "sgd")]
+    assert marked_changes([]) == [] and latest_changes([]) == []
