@@ -3,7 +3,8 @@
 Run from the repository root after `pip install -r requirements-dev.txt`, with Debian's Chromium:
     python3 scripts/screenshots.py [--out docs/screenshots]
 A fresh server is started; every shot waits until the script has finished, every chart is drawn
-and the page has stopped changing. The MNIST page first trains a few epochs so its curves show.
+and the page has stopped changing. Pages come in navigation order; the MNIST page first trains a few
+epochs and the regularisation page and the playground train to their last epoch, so their curves show.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ SHOTS = [
           ("descent", "descent?view=2d&surf=himmelblau&grid9=true", 1),
           ("optimizers", "optimizers?view=multiples", 1),
           ("init", "init?view=compare", 2),
+          ("regularization", "regularization?speed=fast", 1),
           ("mnist", "mnist?speed=fast", 1),
+          ("playground", "playground?speed=fast", 3),
       )
       for lang in ("en", "zh")),
     ("present-en", "descent?lang=en&present=true", 1, 1280, 720),
@@ -37,6 +40,7 @@ SHOTS = [
 ]
 MAX_TOTAL_BYTES = 4_000_000
 MNIST_EPOCHS = 4
+TRAINED_TO_END = ("regularization", "playground")
 
 
 def settle(page) -> None:  # noqa: ANN001 - a Playwright Page
@@ -64,6 +68,18 @@ def train(page, epochs: int) -> None:  # noqa: ANN001
         page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
 
 
+def train_to_end(page) -> None:  # noqa: ANN001
+    """Press Start and wait until the progress line shows the last epoch ("Epoch 200 / 200")."""
+    start = page.get_by_role("button", name="Start", exact=True).or_(page.get_by_role("button", name="开始", exact=True))
+    start.first.click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=\"stProgress\"] p')]"
+        ".some(p => { const m = p.innerText.match(/(\\d+) \\/ (\\d+)/); return m && m[1] === m[2]; })",
+        timeout=300_000,
+    )
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
@@ -81,6 +97,8 @@ def main() -> None:
                 wait_for_app(page, charts)
                 if stem.startswith("mnist"):
                     train(page, MNIST_EPOCHS)
+                elif stem.startswith(TRAINED_TO_END):
+                    train_to_end(page)
                 settle(page)
                 page.screenshot(path=str(args.out / f"{stem}.png"))
                 page.close()

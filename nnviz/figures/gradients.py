@@ -316,7 +316,7 @@ def _direction_polar(readout: DirectionReadout, m: float, labels: DirectionLabel
                  ((star + 90) % 360, m, LEVEL, labels.dir_zero), ((star + 270) % 360, m, LEVEL, "")]
         data.append({"type": "scatterpolar", "r": [r for _, r, _, _ in marks], "theta": [a for a, _, _, _ in marks],
                      "mode": "markers+text", "text": [t for _, _, _, t in marks],
-                     "textposition": ["top center", "bottom center", "middle right", "middle left"],
+                     "textposition": [_toward_centre(star), "bottom center", "middle right", "middle left"],
                      "textfont": {"size": theme.font_size(presentation) - 1},
                      "marker": {"size": 13 if presentation else 10, "color": [c for _, _, c, _ in marks],
                                 "symbol": "diamond"}, "showlegend": False, "cliponaxis": False, **common})
@@ -325,6 +325,15 @@ def _direction_polar(readout: DirectionReadout, m: float, labels: DirectionLabel
                  "marker": {"size": [0, 12 if presentation else 9], "color": DIRECTION},
                  "name": labels.dir_current, "showlegend": False, **common})
     return data
+
+
+def _toward_centre(angle: float) -> str:
+    """The text position on the centre's side of a mark on the rim at ``angle`` degrees, so its label
+    stays inside the circle, clear of the angular tick labels around it."""
+    c, s = np.cos(np.radians(angle)), np.sin(np.radians(angle))
+    vertical = "bottom" if s > 0.38 else "top" if s < -0.38 else "middle"
+    horizontal = "left" if c > 0.38 else "right" if c < -0.38 else "center"
+    return f"{vertical} {horizontal}"
 
 
 def line_slice_figure(sl: Slice, labels: LineSliceLabels, presentation: bool = False) -> go.Figure:

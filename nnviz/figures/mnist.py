@@ -130,6 +130,13 @@ def _title(text: str, presentation: bool) -> dict:
     return {"text": text, "font": {"size": theme.subplot_title_size(presentation)}}
 
 
+def _title_margin(text: str, presentation: bool) -> int:
+    """Room above the plot for a title of one or two lines: a one-line title (as in Chinese) gives
+    its second line's height back to the chart, which then starts higher on a projector's screen."""
+    lines = text.count("<br>") + 1
+    return lines * (32 if presentation else 24) + (26 if presentation else 22)
+
+
 def gallery_grid(presentation: bool = False) -> tuple[int, int, int]:
     """How many mistakes to show, in how many columns, how many pixels apart: fewer and larger
     on a projector, where "true → predicted" captions need room under each tile."""
@@ -234,9 +241,11 @@ def _chance_guides(labels: CurvesLabels, size: int) -> tuple[list[dict], list[di
 
 
 def _image_axes(layout: dict, x: str, y: str) -> None:
+    """Hidden square-pixel axes; a picture narrower than its chart is tall sits at the top, under its
+    title, not centred with the spare height above it (which would push it below a projector's fold)."""
     layout[x] = {**layout.get(x, {}), "visible": False, "constrain": "domain"}
     layout[y] = {**layout.get(y, {}), "visible": False, "autorange": "reversed", "scaleanchor": x.replace("axis", ""),
-                 "constrain": "domain"}
+                 "constrain": "domain", "constraintoward": "top"}
 
 
 def weights_figure(tiles: Tiles, labels: WeightsLabels, presentation: bool = False) -> go.Figure:
@@ -266,9 +275,9 @@ def confusion_figure(cm: np.ndarray, labels: ConfusionLabels, presentation: bool
         "xaxis": {"title": {"text": labels.predicted}, "side": "bottom", "showgrid": False, "zeroline": False,
                   "type": "category", "constrain": "domain"},
         "yaxis": {"title": {"text": labels.true}, "autorange": "reversed", "showgrid": False, "zeroline": False,
-                  "type": "category", "scaleanchor": "x", "constrain": "domain"},
+                  "type": "category", "scaleanchor": "x", "constrain": "domain", "constraintoward": "top"},  # as _image_axes
         "plot_bgcolor": "#f4f4f4",
-        "margin": {"l": 70, "r": 20, "t": 90 if presentation else 70, "b": 20},
+        "margin": {"l": 70, "r": 20, "t": _title_margin(labels.confusion_title, presentation), "b": 20},
     }
     return theme.figure(data, layout, presentation)
 
@@ -285,7 +294,7 @@ def digits_figure(gallery: Gallery, labels: MistakesLabels, presentation: bool =
         annotations.append(_note(f"{truth} → {predicted}", "x", c * step + tiles.tile / 2 - 0.5, "y",
                                  r * step + tiles.tile + 0.5, theme.font_size(presentation), "#222", yanchor="top"))
     layout: dict = {"title": _title(labels.mistakes_title, presentation), "annotations": annotations,
-                    "margin": {"l": 10, "r": 10, "t": 90 if presentation else 70, "b": 10}}
+                    "margin": {"l": 10, "r": 10, "t": _title_margin(labels.mistakes_title, presentation), "b": 10}}
     _image_axes(layout, "xaxis", "yaxis")
     layout["yaxis"]["range"] = [tiles.mosaic.shape[0] + tiles.gap - 0.5, -0.5]
     layout["yaxis"].pop("autorange")

@@ -25,6 +25,10 @@ BASE_CSS = """
 [data-testid="stMain"] button p { white-space: normal; overflow: visible; text-overflow: clip; }
 /* A wide formula scrolls inside its column instead of being cut at the right edge. */
 [data-testid="stMain"] .katex-display { overflow-x: auto; overflow-y: hidden; padding: 0.2em 0; }
+/* Page names in the sidebar wrap onto a second line instead of ending in "…". */
+[data-testid="stSidebarNavLink"] { height: auto; min-height: 1.75rem; }
+[data-testid="stSidebarNavLink"] p { line-height: 1.3; padding-block: 0.15rem; }
+[data-testid="stSidebarNavLink"] :is(span, .stMarkdownEllipsis, p) { white-space: normal; overflow: visible; text-overflow: clip; }
 </style>
 """
 CJK_CSS = """

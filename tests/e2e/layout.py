@@ -6,13 +6,15 @@ assert on it and a failure message names the texts that collide.
 
 from __future__ import annotations
 
-# Text boxes of every 2-D Plotly chart: titles, axis titles, tick labels, legend entries,
-# annotations; and the plot areas (one per cartesian subplot). 3-D scenes draw in WebGL.
+# Text boxes of every 2-D Plotly chart: titles, axis titles, tick labels (a polar chart's angles too),
+# legend entries, annotations, the labels of marks on a polar chart; and the plot areas (one per
+# cartesian subplot). 3-D scenes draw in WebGL.
 CHART_TEXT_JS = """
 () => {
   const kinds = [
     ['title', '.g-gtitle text'], ['axis title', '.g-xtitle text, .g-ytitle text, [class^="g-x"][class$="title"] text, [class^="g-y"][class$="title"] text'],
-    ['tick', '.xtick text, .ytick text'], ['legend', '.legend .legendtext'],
+    ['tick', '.xtick text, .ytick text, .angularaxistick text'], ['legend', '.legend .legendtext'],
+    ['point label', '.polarlayer .textpoint text'],
     ['annotation', '.annotation-text'], ['colorbar', '.colorbar text'],
   ];
   const visible = r => r.width > 0.5 && r.height > 0.5;
@@ -81,6 +83,34 @@ CLIPPED_CONTROLS_JS = """
 }).map(b => b.innerText.slice(0, 40))
 """
 
+# Page names and section headers in the sidebar's navigation that do not show whole: a text ending
+# in an ellipsis, or laid out beyond the box of an element (up to the sidebar) that cuts it off; the
+# sidebar itself may scroll down.
+TRUNCATED_NAV_JS = """
+() => {
+  const sidebar = document.querySelector("[data-testid='stSidebar']");
+  const items = [...document.querySelectorAll("[data-testid='stSidebarNav'] :is([data-testid='stSidebarNavLink'], [data-testid='stNavSectionHeader'])")];
+  const cut = item => {
+    if (item.innerText.trim().endsWith('\u2026')) return true;
+    const walker = document.createTreeWalker(item, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.textContent.trim() || node.parentElement.closest("[data-testid='stIconMaterial']")) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const text = range.getBoundingClientRect();
+      for (let el = node.parentElement; el && el !== sidebar.parentElement; el = el.parentElement) {
+        const style = getComputedStyle(el), box = el.getBoundingClientRect();
+        if (style.overflowX !== 'visible' && (text.left < box.left - 1 || text.right > box.right + 1)) return true;
+        if (['hidden', 'clip'].includes(style.overflowY) && (text.top < box.top - 1 || text.bottom > box.bottom + 1)) return true;
+      }
+    }
+    return false;
+  };
+  return items.filter(item => item.getBoundingClientRect().width > 0 && cut(item))
+    .map(item => item.innerText.trim().replace(/\\s+/g, ' ').slice(0, 60));
+}
+"""
+
 Box = list[float]
 SLACK = 1.0  # px: text boxes touching at an edge do not overlap
 
@@ -123,6 +153,10 @@ def metric_sizes(page) -> list[dict]:  # noqa: ANN001
 
 def first_chart_top(page) -> dict | None:  # noqa: ANN001
     return page.evaluate(FIRST_CHART_JS)
+
+
+def truncated_nav_labels(page) -> list[str]:  # noqa: ANN001
+    return page.evaluate(TRUNCATED_NAV_JS)
 
 
 def clipped_buttons(page) -> list[str]:  # noqa: ANN001

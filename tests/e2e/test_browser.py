@@ -2,8 +2,8 @@
 and Chinese with presentation mode: the tightest layouts), 1366×768 (Chinese) and 1920×1080 (English
 with presentation mode), so each language is seen with and without presentation; no two chart texts
 collide and none is clipped; in presentation mode every metric's value is larger than its label;
-the first chart starts above the fold and no button clips its text. And a deep link to a fresh
-server shows the whole frame."""
+the first chart starts above the fold, no button clips its text and every page name in the sidebar
+shows whole. And a deep link to a fresh server shows the whole frame."""
 
 from __future__ import annotations
 
@@ -56,6 +56,7 @@ def check_projector_layout(page, name: str, present: bool) -> None:  # noqa: ANN
     first = layout.first_chart_top(page)
     assert first is None or first["top"] < first["height"], f"the first chart starts below the fold: {first}"
     assert layout.clipped_buttons(page) == []
+    assert layout.truncated_nav_labels(page) == [], "every page name in the sidebar must show whole"
 
 
 def test_deep_link_on_a_fresh_server_shows_the_frame(fresh_server, browser) -> None:  # noqa: ANN001

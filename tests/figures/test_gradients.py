@@ -77,6 +77,10 @@ def test_polar_profile_peaks_at_twice_the_gradient_length_along_the_gradient() -
     (level,) = named(fig, "level")
     along = np.array([np.diff(array(level["x"]))[0], np.diff(array(level["y"]))[0]])
     assert along @ np.array([-3.0, 4.0]) == pytest.approx(0.0, abs=1e-4)  # the level curve is ⟂ ∇f
+    marks = next(t for t in fig.to_dict()["data"] if DIRECTION_LABELS.dir_max in (t.get("text") or []))
+    # ∇f = (−3, 4) points up and left at 127°: the max label goes down and right, inside the rim,
+    # where it cannot meet the 135° tick label outside the circle.
+    assert marks["textposition"][list(marks["text"]).index(DIRECTION_LABELS.dir_max)] == "bottom right"
 
 
 def test_field_arrow_at_p_points_along_minus_the_gradient() -> None:
