@@ -316,7 +316,7 @@ def _direction_polar(readout: DirectionReadout, m: float, labels: DirectionLabel
                  ((star + 90) % 360, m, LEVEL, labels.dir_zero), ((star + 270) % 360, m, LEVEL, "")]
         data.append({"type": "scatterpolar", "r": [r for _, r, _, _ in marks], "theta": [a for a, _, _, _ in marks],
                      "mode": "markers+text", "text": [t for _, _, _, t in marks],
-                     "textposition": [_toward_centre(star), "bottom center", "middle right", "middle left"],
+                     "textposition": [_max_label_position(star, theta), "bottom center", "middle right", "middle left"],
                      "textfont": {"size": theme.font_size(presentation) - 1},
                      "marker": {"size": 13 if presentation else 10, "color": [c for _, _, c, _ in marks],
                                 "symbol": "diamond"}, "showlegend": False, "cliponaxis": False, **common})
@@ -327,12 +327,26 @@ def _direction_polar(readout: DirectionReadout, m: float, labels: DirectionLabel
     return data
 
 
-def _toward_centre(angle: float) -> str:
-    """The text position on the centre's side of a mark on the rim at ``angle`` degrees, so its label
-    stays inside the circle, clear of the angular tick labels around it."""
+def _max_label_position(star: float, theta: float) -> str:
+    """Where the "max" label goes beside its mark on the rim at ``star`` degrees: toward the centre, so it
+    stays inside the circle, clear of the angular tick labels. When u (at ``theta``) runs within 30° of ∇f
+    the u line ends at the mark, so the label turns 60° aside, to the side that keeps its width inside."""
+    inward = star + 180
+    if abs((theta - star + 180) % 360 - 180) >= 30:
+        return _compass(inward)
+
+    def inside(angle: float) -> float:  # a label is wide: its horizontal direction counts double
+        return 2 * np.cos(np.radians(angle)) * np.cos(np.radians(inward)) + \
+            np.sin(np.radians(angle)) * np.sin(np.radians(inward))
+
+    return _compass(max((inward - 60, inward + 60), key=inside))
+
+
+def _compass(angle: float) -> str:
+    """The Plotly text position in the compass direction nearest to ``angle`` degrees (0 = right, 90 = up)."""
     c, s = np.cos(np.radians(angle)), np.sin(np.radians(angle))
-    vertical = "bottom" if s > 0.38 else "top" if s < -0.38 else "middle"
-    horizontal = "left" if c > 0.38 else "right" if c < -0.38 else "center"
+    vertical = "top" if s > 0.38 else "bottom" if s < -0.38 else "middle"
+    horizontal = "right" if c > 0.38 else "left" if c < -0.38 else "center"
     return f"{vertical} {horizontal}"
 
 

@@ -83,6 +83,18 @@ def test_polar_profile_peaks_at_twice_the_gradient_length_along_the_gradient() -
     assert marks["textposition"][list(marks["text"]).index(DIRECTION_LABELS.dir_max)] == "bottom right"
 
 
+@pytest.mark.parametrize(("theta", "position"), [(126.87, "middle right"), (150.0, "middle right"),
+                                                 (100.0, "middle right"), (90.0, "bottom right")])
+def test_max_label_turns_aside_from_u_when_u_runs_along_the_gradient(theta: float, position: str) -> None:
+    """∇f at 127° (upper left): with u within 30° of it the u line ends at the max mark, so the label turns
+    from down-right (on the line) to the right, into the circle; at 37° from ∇f it goes back."""
+    r = lesson.direction_readout(get_surface("mountain"), (1.5, -1.0), theta)
+    assert r.steepest == pytest.approx(126.87, abs=0.01)
+    fig = figs.direction_figure(lesson.surface_map(get_surface("mountain")), r, DIRECTION_LABELS)
+    marks = next(t for t in fig.to_dict()["data"] if DIRECTION_LABELS.dir_max in (t.get("text") or []))
+    assert marks["textposition"][list(marks["text"]).index(DIRECTION_LABELS.dir_max)] == position
+
+
 def test_field_arrow_at_p_points_along_minus_the_gradient() -> None:
     mountain = get_surface("mountain")
     arrows = lesson.field_arrows(mountain, 17, -1, False)
