@@ -6,14 +6,15 @@ assert on it and a failure message names the texts that collide.
 
 from __future__ import annotations
 
-# Text boxes of every 2-D Plotly chart: titles, axis titles, tick labels (a polar chart's angles too),
+# Text boxes of every 2-D Plotly chart: titles, axis titles, tick labels of every subplot (`xtick`,
+# `x2tick`, …; a polar chart's angles too),
 # legend entries, annotations, the labels of marks on a polar chart; and the plot areas (one per
 # cartesian subplot). 3-D scenes draw in WebGL.
 CHART_TEXT_JS = """
 () => {
   const kinds = [
     ['title', '.g-gtitle text'], ['axis title', '.g-xtitle text, .g-ytitle text, [class^="g-x"][class$="title"] text, [class^="g-y"][class$="title"] text'],
-    ['tick', '.xtick text, .ytick text, .angularaxistick text'], ['legend', '.legend .legendtext'],
+    ['tick', 'g[class$="tick"] > text'], ['legend', '.legend .legendtext'],
     ['point label', '.polarlayer .textpoint text'],
     ['annotation', '.annotation-text'], ['colorbar', '.colorbar text'],
   ];
