@@ -440,7 +440,8 @@ def lab_figure(readout: LabReadout, labels: LabLabels, presentation: bool = Fals
     layout = theme.side_by_side((labels.lab_title_f, labels.lab_title_err), presentation, gap=0.1)
     layout["xaxis"]["title"] = {"text": "x"}
     layout["yaxis"]["title"] = {"text": "f(x)"}
-    layout["xaxis2"].update(type="log", title={"text": "h"}, exponentformat="power", dtick=2)
+    every = 8 if presentation else 4  # decades between h labels: 18 decades share a narrow panel
+    layout["xaxis2"].update(type="log", title={"text": "h"}, exponentformat="power", dtick=every)
     layout["yaxis2"].update(type="log", title={"text": "|error|"}, exponentformat="power")
     layout["shapes"] = [{"type": "line", "x0": h, "x1": h, "xref": "x2", "y0": 0, "y1": 1, "yref": "y2 domain",
                          "line": {"color": ORANGE, "width": 2, "dash": "dash"}}]

@@ -5,6 +5,8 @@ Each builder takes plain data, one labels object (already translated) and presen
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -292,7 +294,8 @@ def batch_figure(hist: BatchHistogram, study: BatchStudy, labels: BatchLabels, p
     layout = theme.side_by_side((labels.plot_histogram, labels.plot_spread), presentation, gap=0.12)
     layout["xaxis"].update(title={"text": labels.batch_mean_axis})
     layout["yaxis"].update(title={"text": labels.count_axis})
-    layout["xaxis2"].update(title={"text": labels.size_axis}, type="log", tickvals=list(study.sizes))
+    decades = [b for b in study.sizes if math.log10(b).is_integer()]  # 1 2 5 10 … crowd a narrow panel
+    layout["xaxis2"].update(title={"text": labels.size_axis}, type="log", tickvals=decades or list(study.sizes))
     layout["yaxis2"].update(title={"text": labels.spread_axis}, type="log", exponentformat="power")
     layout["yaxis2"]["tickvals"] = SPREAD_TICKS
     return theme.figure(data, _on_top(layout, presentation), presentation)

@@ -132,7 +132,7 @@ def _race_layout(grid: Grid, log: bool, known_min: bool, labels: RaceLabels, pre
                    "title": {"text": labels.loss_gap if known_min else labels.loss_value}},
         "annotations": [
             {"text": text, "x": x, "y": 1.0, "xref": "paper", "yref": "paper", "xanchor": "center",
-             "yanchor": "bottom", "showarrow": False, "font": title_font}
+             "yanchor": "bottom", "yshift": 6, "showarrow": False, "font": title_font}  # clear of a top tick label
             for text, x in ((labels.map_title, RACE_SPLIT / 2), (labels.loss_title, (RACE_SPLIT + 1.08) / 2))
         ],
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.09, "x": 0},
