@@ -99,6 +99,7 @@ def main() -> None:
                     train(page, MNIST_EPOCHS)
                 elif stem.startswith(TRAINED_TO_END):
                     train_to_end(page)
+                page.mouse.move(1, height - 1)  # off the button just pressed: no tooltip in the picture
                 settle(page)
                 page.screenshot(path=str(args.out / f"{stem}.png"))
                 page.close()
