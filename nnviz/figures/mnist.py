@@ -360,8 +360,10 @@ def layers_figure(nets: list[LayerBars], labels: LayersLabels, presentation: boo
     return theme.figure(data, layout, presentation)
 
 
-def _three_panels(titles: tuple[str, str, str], x_title: str, presentation: bool, gap: float = 0.07) -> dict:
-    """Layout of three category panels in a row (x/y, x2/y2, x3/y3), each with its title."""
+def _three_panels(titles: tuple[str, str, str], x_title: str, presentation: bool) -> dict:
+    """Layout of three category panels in a row (x/y, x2/y2, x3/y3), each with its title; the gaps hold
+    the next panel's y tick labels ("10⁻⁴", "100%"), larger in presentation mode."""
+    gap = 0.11 if presentation else 0.07
     third = (1 - 2 * gap) / 3
     title_font = {"size": theme.font_size(presentation)}
     layout: dict = {"barmode": "group", "annotations": [], "bargap": 0.25}
