@@ -71,15 +71,16 @@ def curves_figure(iterations: np.ndarray, train_loss: np.ndarray, test_loss: np.
         style = theme.series_style(i, presentation)
         data.append({"type": "scatter", "x": iterations, "y": theme.f32(theme.rounded(values, 4)),
                      "mode": "lines", "name": name, "line": style["line"]})
-    layers = [f"{labels.layer} {k + 1}" for k in range(len(grad_rms))]
+    layers = [str(k + 1) for k in range(len(grad_rms))]  # "Layer 1 Layer 2 …" crowd a narrow panel
     data.append({"type": "bar", "x": layers, "y": [None if g is None else float(f"{g:.4g}") for g in grad_rms],
                  "marker": {"color": theme.OKABE_ITO[2]}, "name": labels.grad_rms, "showlegend": False,
-                 "xaxis": "x2", "yaxis": "y2", "hovertemplate": "%{x}: %{y:.3g}<extra></extra>"})
+                 "xaxis": "x2", "yaxis": "y2", "hovertemplate": f"{labels.layer} %{{x}}: %{{y:.3g}}<extra></extra>"})
     x_max = max(float(iterations[-1]) if len(iterations) else 0.0, *(it for it, _, _ in changes), 1.0)
     shapes, notes, rows = change_marks(changes, x_max, theme.font_size(presentation) - 2)
     layout = theme.side_by_side((labels.loss_title, labels.grad_title), presentation, gap=0.14)
     layout["xaxis"].update(title={"text": labels.iteration}, range=[0, x_max])
     layout["yaxis"].update(title={"text": labels.loss}, range=[0, headroom(_loss_top(train_loss, test_loss), rows)])
+    layout["xaxis2"].update(title={"text": labels.layer}, type="category")
     layout["yaxis2"].update(type="log", title={"text": labels.grad_rms}, range=_decades(grad_rms), dtick=1,
                             exponentformat="power")
     layout["legend"] = {"orientation": "h", "y": -0.25, "yanchor": "top", "x": 0}

@@ -56,3 +56,13 @@ def test_without_changes_the_loss_axis_just_clears_the_curves() -> None:
 def test_an_untrained_net_and_a_diverged_loss_still_give_a_range() -> None:
     d = figs.curves_figure(np.array([0.0]), np.array([np.inf]), np.array([np.nan]), [None], LABELS).to_dict()
     assert d["layout"]["yaxis"]["range"] == [0, 1.0] and d["layout"]["xaxis"]["range"] == [0, 1.0]
+
+
+def test_gradient_bars_are_numbered_under_one_layer_title() -> None:
+    """Per layer one bar named by its number (the axis title says "Layer"): "Layer 1 Layer 2 …" as
+    categories collided in the narrow right panel at 1280×720."""
+    d = curves(10, [])
+    bars = next(t for t in d["data"] if t["type"] == "bar")
+    assert list(bars["x"]) == ["1", "2", "3"] and bars["y"][:2] == [0.1, 0.01] and bars["y"][2] is None
+    assert d["layout"]["xaxis2"]["title"]["text"] == LABELS.layer == "H"
+    assert bars["hovertemplate"].startswith("H %{x}")
