@@ -132,7 +132,7 @@ def _race_layout(grid: Grid, log: bool, known_min: bool, labels: RaceLabels, pre
                    "title": {"text": labels.loss_gap if known_min else labels.loss_value}},
         "annotations": [
             {"text": text, "x": x, "y": 1.0, "xref": "paper", "yref": "paper", "xanchor": "center",
-             "yanchor": "bottom", "yshift": 6, "showarrow": False, "font": title_font}  # clear of a top tick label
+             "yanchor": "bottom", "yshift": theme.TITLE_LIFT, "showarrow": False, "font": title_font}
             for text, x in ((labels.map_title, RACE_SPLIT / 2), (labels.loss_title, (RACE_SPLIT + 1.08) / 2))
         ],
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.09, "x": 0},

@@ -124,6 +124,11 @@ class _Figure(go.Figure):
         return self
 
 
+TITLE_LIFT = 6
+"""px between a subplot title and the top of its plot, for a chart whose y axis has a tick label at
+its very top (half of that label stands above the plot)."""
+
+
 def side_by_side(titles: tuple[str, str], presentation: bool = False, gap: float = 0.08) -> dict:
     """Layout of two subplots in a row (axes x/y and x2/y2) with their titles.
 
