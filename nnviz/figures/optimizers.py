@@ -123,18 +123,14 @@ def _loss_traces(paths: list[PathSeries], f_min: float | None, presentation: boo
 
 
 def _race_layout(grid: Grid, log: bool, known_min: bool, labels: RaceLabels, presentation: bool) -> dict:
-    title_font = {"size": theme.subplot_title_size(presentation)}
     return {
         "xaxis": {"domain": [0, RACE_SPLIT], "range": _window(grid.x), "title": {"text": "x"}},
         "yaxis": {"range": _window(grid.y), "title": {"text": "y"}},
         "xaxis2": {"domain": [RACE_SPLIT + 0.08, 1], "anchor": "y2", "title": {"text": labels.iteration}},
         "yaxis2": {"anchor": "x2", "side": "right", "type": "log" if log else "linear", "exponentformat": "power",
                    "title": {"text": labels.loss_gap if known_min else labels.loss_value}},
-        "annotations": [
-            {"text": text, "x": x, "y": 1.0, "xref": "paper", "yref": "paper", "xanchor": "center",
-             "yanchor": "bottom", "yshift": theme.TITLE_LIFT, "showarrow": False, "font": title_font}
-            for text, x in ((labels.map_title, RACE_SPLIT / 2), (labels.loss_title, (RACE_SPLIT + 1.08) / 2))
-        ],
+        "annotations": [theme.subplot_title(text, x, presentation, lift=theme.TITLE_LIFT) for text, x in
+                        ((labels.map_title, RACE_SPLIT / 2), (labels.loss_title, (RACE_SPLIT + 1.08) / 2))],
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.09, "x": 0},
         "margin": {"t": 115 if presentation else 95},
         "height": theme.height(presentation),

@@ -169,9 +169,8 @@ def collapse_figure(result: Collapse, labels: CollapseLabels, presentation: bool
         trace["hovertemplate"] = "(%{x:.2f}, %{y:.2f}): y₁ = %{z:.3f}<extra></extra>"
         trace.pop("hoverinfo")
         trace["contours"]["showlabels"] = True
-    layout = theme.side_by_side((labels.linear_title, labels.sigmoid_title), presentation, gap=0.12)
-    for title in layout["annotations"]:
-        title["yshift"] = theme.TITLE_LIFT  # the right map's top tick sits at its top edge
+    layout = theme.side_by_side((labels.linear_title, labels.sigmoid_title), presentation, gap=0.12,
+                                lift=theme.TITLE_LIFT)  # the right map's top tick sits at its top edge
     maps.equal_aspect(layout, "", (lo, hi), (lo, hi), (labels.x1, labels.x2))
     maps.equal_aspect(layout, "2", (lo, hi), (lo, hi), (labels.x1, labels.x2))
     return theme.figure(data, layout, presentation)

@@ -129,25 +129,30 @@ TITLE_LIFT = 6
 its very top (half of that label stands above the plot)."""
 
 
-def side_by_side(titles: tuple[str, str], presentation: bool = False, gap: float = 0.08) -> dict:
-    """Layout of two subplots in a row (axes x/y and x2/y2) with their titles.
+def subplot_title(text: str, x: float, presentation: bool = False, lift: int = 0) -> dict:
+    """A subplot's title as a paper annotation centred at ``x`` on top of the plots, ``lift`` px higher
+    (`TITLE_LIFT` where a y axis has a tick label at its very top)."""
+    return {"text": text, "x": x, "y": 1.0, "xref": "paper", "yref": "paper", "xanchor": "center",
+            "yanchor": "bottom", "showarrow": False, "font": {"size": subplot_title_size(presentation)},
+            **({"yshift": lift} if lift else {})}
+
+
+def side_by_side(titles: tuple[str, str], presentation: bool = False, gap: float = 0.08, lift: int = 0) -> dict:
+    """Layout of two subplots in a row (axes x/y and x2/y2) with their titles (``lift`` as for
+    `subplot_title`).
 
     The right subplot's y axis (ticks and title) sits on its right, on the outer edge: in a narrow
     chart (1280×720, a column beside the controls) the gap then never has to hold a title, which
     otherwise lands on the left plot.
     """
     half = (1 - gap) / 2
-    title_font = {"size": subplot_title_size(presentation)}
     return {
         "xaxis": {"domain": [0, half], "anchor": "y"},
         "yaxis": {"anchor": "x"},
         "xaxis2": {"domain": [1 - half, 1], "anchor": "y2"},
         "yaxis2": {"anchor": "x2", "side": "right"},
-        "annotations": [
-            {"text": title, "x": x, "y": 1.0, "xref": "paper", "yref": "paper", "xanchor": "center",
-             "yanchor": "bottom", "showarrow": False, "font": title_font}
-            for title, x in zip(titles, (half / 2, 1 - half / 2))
-        ],
+        "annotations": [subplot_title(title, x, presentation, lift)
+                        for title, x in zip(titles, (half / 2, 1 - half / 2))],
     }
 
 
