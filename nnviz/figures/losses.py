@@ -295,7 +295,7 @@ def batch_figure(hist: BatchHistogram, study: BatchStudy, labels: BatchLabels, p
     layout["xaxis"].update(title={"text": labels.batch_mean_axis})
     layout["yaxis"].update(title={"text": labels.count_axis})
     decades = [b for b in study.sizes if math.log10(b).is_integer()]  # 1 2 5 10 … crowd a narrow panel
-    layout["xaxis2"].update(title={"text": labels.size_axis}, type="log", tickvals=decades or list(study.sizes))
+    layout["xaxis2"].update(title={"text": labels.size_axis}, type="log", tickvals=decades)
     layout["yaxis2"].update(title={"text": labels.spread_axis}, type="log", exponentformat="power")
     layout["yaxis2"]["tickvals"] = SPREAD_TICKS
     return theme.figure(data, _on_top(layout, presentation), presentation)
